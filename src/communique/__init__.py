@@ -1,0 +1,46 @@
+"""communique: typed, grounded summaries of news articles about meetings.
+
+    >>> from communique import summarise
+    >>> summary = summarise(Path("article.txt"))
+    >>> summary.parties[0].name, summary.quotes[0].span
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .api import Summariser, asummarise, summarise  # noqa: E402
+from .errors import (  # noqa: E402
+    BackendUnavailable,
+    CommuniqueError,
+    ConfigError,
+    ExtractionFailed,
+    InputError,
+    ModelIntegrityError,
+)
+from .inputs import Article, from_text, read_path  # noqa: E402
+from .schema.v1 import Chair, Domain, Event, Party, Provenance, Quote, Span, Summary  # noqa: E402
+
+__all__ = [
+    "Article",
+    "BackendUnavailable",
+    "Chair",
+    "CommuniqueError",
+    "ConfigError",
+    "Domain",
+    "Event",
+    "ExtractionFailed",
+    "InputError",
+    "ModelIntegrityError",
+    "Party",
+    "Provenance",
+    "Quote",
+    "Span",
+    "Summariser",
+    "Summary",
+    "__version__",
+    "asummarise",
+    "from_text",
+    "read_path",
+    "summarise",
+]

@@ -1,0 +1,130 @@
+"""The Python API: :func:`summarise`, :func:`asummarise` and :class:`Summariser`."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .backends import Backend, GenerationParams, create_backend
+from .extraction import Draft, Session
+from .grounding import ground
+from .inputs import Article, as_article
+from .prompting import DEFAULT_PROMPT_VERSION, PromptVersion, get_prompt
+from .schema.v1 import Provenance, Summary, Usage
+
+ArticleLike = Article | str | Path
+
+
+class Summariser:
+    """Keeps one backend (and, for ``local``, one loaded model) for many articles.
+
+    >>> s = Summariser()                       # embedded local model
+    >>> s = Summariser("openai", model="gpt-4o-mini")
+    >>> s = Summariser("openai", base_url="http://127.0.0.1:8080/v1")
+    >>> summary = s.summarise(Path("article.txt"))   # str is article text, Path is a file
+    """
+
+    def __init__(
+        self,
+        backend: str | Backend = "local",
+        *,
+        model: str | None = None,
+        prompt_version: str = DEFAULT_PROMPT_VERSION,
+        **backend_options: Any,
+    ) -> None:
+        self.prompt: PromptVersion = get_prompt(prompt_version)
+        self.backend = backend if isinstance(backend, Backend) else create_backend(backend, model=model, **backend_options)
+        self.params = GenerationParams.from_mapping(self.prompt.parameters)
+
+    def _session(self, article: ArticleLike) -> Session:
+        return Session(as_article(article), self.prompt, self.backend, self.params)
+
+    def summarise(self, article: ArticleLike) -> Summary:
+        started = time.perf_counter()
+        session = self._session(article)
+        return self._finish(session, session.run(), started)
+
+    async def asummarise(self, article: ArticleLike) -> Summary:
+        started = time.perf_counter()
+        session = self._session(article)
+        return self._finish(session, await session.arun(), started)
+
+    def _finish(self, session: Session, draft: Draft, started: float) -> Summary:
+        grounded = ground(session.article.text, draft)
+        t = session.tally
+        provenance = Provenance(
+            prompt_id=self.prompt.id,
+            prompt_version=self.prompt.version,
+            prompt_hash=self.prompt.hash,
+            backend=self.backend.name,
+            model=self.backend.model,
+            model_sha256=self.backend.model_sha256,
+            parameters={**self.params.as_dict(), **self.backend.describe()},
+            usage=Usage(
+                prompt_tokens=t.prompt_tokens,
+                completion_tokens=t.completion_tokens,
+                total_tokens=t.prompt_tokens + t.completion_tokens,
+            ),
+            latency_s=round(time.perf_counter() - started, 3),
+            calls=t.calls,
+            attempts=t.attempts,
+            article_sha256=session.article.sha256,
+            communique_version=__version__,
+        )
+        return Summary(
+            parties=grounded.parties,
+            chairs=grounded.chairs,
+            domains=grounded.domains,
+            quotes=grounded.quotes,
+            event=grounded.event,
+            summary=grounded.summary,
+            rejected=grounded.rejected,
+            warnings=t.warnings + grounded.warnings,
+            provenance=provenance,
+        )
+
+    def close(self) -> None:
+        self.backend.close()
+
+    def __enter__(self) -> Summariser:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_default: dict[tuple[Any, ...], Summariser] = {}
+
+
+def _cached(backend: str, model: str | None, prompt_version: str, options: dict[str, Any]) -> Summariser:
+    key = (backend, model, prompt_version, tuple(sorted(options.items())))
+    if key not in _default:
+        _default[key] = Summariser(backend, model=model, prompt_version=prompt_version, **options)
+    return _default[key]
+
+
+def summarise(
+    article: ArticleLike,
+    *,
+    backend: str = "local",
+    model: str | None = None,
+    prompt_version: str = DEFAULT_PROMPT_VERSION,
+    **backend_options: Any,
+) -> Summary:
+    """Summarise one article. ``str`` is article text; pass a :class:`~pathlib.Path` to read a file.
+    The backend (and a local model) is created on first use and reused by later calls."""
+    return _cached(backend, model, prompt_version, backend_options).summarise(article)
+
+
+async def asummarise(
+    article: ArticleLike,
+    *,
+    backend: str = "local",
+    model: str | None = None,
+    prompt_version: str = DEFAULT_PROMPT_VERSION,
+    **backend_options: Any,
+) -> Summary:
+    """The async twin of :func:`summarise`."""
+    return await _cached(backend, model, prompt_version, backend_options).asummarise(article)

@@ -1,0 +1,31 @@
+"""Backends, one module each, created by name through :func:`create_backend`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import ConfigError
+from .base import Backend, Completion, GenerationParams
+
+BACKENDS = ("local", "openai", "replay")
+
+
+def create_backend(name: str = "local", **options: Any) -> Backend:
+    """``local`` (model=...), ``openai`` (model, base_url, api_key, mode ...), ``replay`` (folder, model)."""
+    options = {k: v for k, v in options.items() if v is not None}
+    if name == "local":
+        from .local import LocalBackend
+
+        return LocalBackend(**options)
+    if name == "openai":
+        from .openai import OpenAIBackend
+
+        return OpenAIBackend(**options)
+    if name == "replay":
+        from .replay import ReplayBackend
+
+        return ReplayBackend(**options)
+    raise ConfigError(f"unknown backend {name!r}; choose one of: {', '.join(BACKENDS)}")
+
+
+__all__ = ["BACKENDS", "Backend", "Completion", "GenerationParams", "create_backend"]

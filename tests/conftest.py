@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "israel-morocco-steering-committee-2023.txt"
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    return SEED
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(extra)
+    return env
+
+
+def cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "communique", *args]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def model_server() -> object:
+    """llama-cpp-python's own OpenAI-compatible server, serving the 0.5B model on loopback."""
+    import subprocess
+    import time
+    import urllib.request
+
+    pytest.importorskip("llama_cpp.server", reason="needs the `server` extra")
+    from communique.modelstore import resolve
+
+    model = resolve("qwen2.5-coder-0.5b")
+    port = free_port()
+    log = open(os.devnull, "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(model.path), "--host", "127.0.0.1",
+         "--port", str(port), "--n_ctx", "8192", "--n_threads", str(os.cpu_count() or 1)],
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    base_url = f"http://127.0.0.1:{port}/v1"
+    deadline = time.time() + 180
+    while True:
+        try:
+            urllib.request.urlopen(base_url + "/models", timeout=2).read()
+            break
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                proc.kill()
+                raise RuntimeError(f"llama_cpp.server did not start on port {port}") from None
+            time.sleep(0.5)
+    yield base_url
+    proc.terminate()
+    proc.wait(timeout=30)
+    log.close()

@@ -1,0 +1,89 @@
+"""A real OpenAI-compatible HTTP server on loopback whose answers follow a script.
+
+Used by plumbing tests of the openai backend: the SDK, instructor and tenacity talk real HTTP to it.
+Each request takes the next step of the script (the last step repeats):
+  ("answer", json_text)                 200 with a chat completion whose content is json_text
+  ("status", code, headers, body)       that HTTP status
+  ("drop",)                             close the connection without answering
+  ("hang", seconds)                     wait before answering the next answer step
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+Step = tuple[Any, ...]
+
+
+def completion(content: str, *, prompt_tokens: int = 10, completion_tokens: int = 5) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": "scripted",
+        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
+        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                  "total_tokens": prompt_tokens + completion_tokens},
+    }
+
+
+class ScriptedServer:
+    def __init__(self, script: list[Step]) -> None:
+        self.script = list(script)
+        self.requests: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("content-length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                with server._lock:
+                    server.requests.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
+                    step = server.script.pop(0) if len(server.script) > 1 else server.script[0]
+                kind = step[0]
+                if kind == "hang":
+                    time.sleep(step[1])
+                    return self._send(200, completion(step[2]) if len(step) > 2 else {}, {})
+                if kind == "drop":
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return None
+                if kind == "status":
+                    _, code, headers, payload = step
+                    return self._send(code, payload, headers)
+                return self._send(200, completion(step[1]), {})
+
+            def _send(self, code: int, payload: Any, headers: dict[str, str]) -> None:
+                data = json.dumps(payload).encode()
+                self.send_response(code)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+
+    def __enter__(self) -> ScriptedServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -1,0 +1,60 @@
+"""Plumbing: reading articles and refusing bad input with one clear reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from communique import InputError, from_text, read_path
+from communique.inputs import MAX_ARTICLE_CHARS, as_article
+
+
+def test_reads_seed_verbatim(seed_path: Path, seed_text: str) -> None:
+    article = read_path(seed_path)
+    assert article.text == seed_text
+    assert article.id == seed_path.stem
+    assert len(article.sha256) == 64
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "is empty"),
+        (b"  \n\t \n", "contains only whitespace"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        (b"caf\xe9 au lait, said the minister", "not valid UTF-8 (byte 0xe9 at offset 3)"),
+    ],
+)
+def test_bad_files_name_input_and_reason(tmp_path: Path, content: bytes, reason: str) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    with pytest.raises(InputError) as info:
+        read_path(bad)
+    assert reason in str(info.value)
+    assert str(bad) in str(info.value)
+
+
+def test_missing_and_directory(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        read_path(tmp_path / "nope.txt")
+    with pytest.raises(InputError, match="is a directory"):
+        read_path(tmp_path)
+
+
+def test_bom_is_dropped_so_spans_index_the_text(tmp_path: Path) -> None:
+    f = tmp_path / "bom.txt"
+    f.write_bytes("\ufeffIsrael met Morocco.".encode("utf-8"))
+    assert read_path(f).text == "Israel met Morocco."
+
+
+def test_too_long_is_refused() -> None:
+    with pytest.raises(InputError, match="too long"):
+        from_text("a" * (MAX_ARTICLE_CHARS + 1))
+
+
+def test_str_is_text_and_path_is_file(seed_path: Path, seed_text: str) -> None:
+    assert as_article(seed_text).text == seed_text
+    assert as_article(seed_path).source == str(seed_path)
+    with pytest.raises(InputError, match="expected str, Path or Article"):
+        as_article(42)  # type: ignore[arg-type]
