@@ -5,7 +5,8 @@ Each request takes the next step of the script (the last step repeats):
   ("answer", json_text)                 200 with a chat completion whose content is json_text
   ("status", code, headers, body)       that HTTP status
   ("drop",)                             close the connection without answering
-  ("hang", seconds)                     wait before answering the next answer step
+  ("hang", seconds, json_text)          wait, then answer
+  ("call", fn)                          fn(request_body) -> json_text, or (status, payload) for an error
 """
 
 from __future__ import annotations
@@ -17,6 +18,19 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 Step = tuple[Any, ...]
+
+#: A whole-summary answer (prompt v1's Draft) about the seed article.
+SEED_DRAFT = json.dumps(
+    {
+        "parties": [{"name": "Israel", "kind": "country"}, {"name": "Morocco", "kind": "country"}],
+        "chairs": [{"name": "Dror Shalom", "title": "Director", "party": "Israel"}],
+        "domains": [{"label": "intelligence", "wording": "intelligence"}],
+        "quotes": [{"text": "Cooperation is expected to continue expanding in the future in the face of common challenges.",
+                    "speaker": "Israel's Defense Ministry"}],
+        "event": {"kind": "meeting", "date": "2023-01-17", "location": "Rabat"},
+        "summary": "Israel and Morocco met in Rabat.",
+    }
+)
 
 
 def completion(content: str, *, prompt_tokens: int = 10, completion_tokens: int = 5) -> dict[str, Any]:
@@ -58,6 +72,11 @@ class ScriptedServer:
                     self.close_connection = True
                     self.connection.shutdown(2)
                     return None
+                if kind == "call":
+                    result = step[1](body)
+                    if isinstance(result, tuple):
+                        return self._send(result[0], result[1], {})
+                    return self._send(200, completion(result), {})
                 if kind == "status":
                     _, code, headers, payload = step
                     return self._send(code, payload, headers)

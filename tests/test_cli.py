@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from communique.extraction import Draft, DraftParty, DraftQuote
+from communique.drafts import Draft, DraftParty, DraftQuote
 from communique.grounding import ground
 from communique.outputs import render
 from communique.schema.v1 import Provenance, Summary

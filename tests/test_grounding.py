@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from communique.extraction import Draft, DraftChair, DraftDomain, DraftParty, DraftQuote, DraftEvent
+from communique.drafts import Draft, DraftChair, DraftDomain, DraftEvent, DraftParty, DraftQuote
 from communique.grounding import Grounder, ground, limit_sentences, normalise_with_map, split_title
 from communique.schema.v1 import Alignment, QuoteKind
 

@@ -14,20 +14,10 @@ import pytest
 
 from communique import BackendUnavailable, ExtractionFailed, Summariser
 from communique.backends.openai import OpenAIBackend
+from scripted_server import SEED_DRAFT as DRAFT
 from scripted_server import ScriptedServer
 
 SECRET = "sk-test-SECRET-never-shown-1234"
-DRAFT = json.dumps(
-    {
-        "parties": [{"name": "Israel", "kind": "country"}, {"name": "Morocco", "kind": "country"}],
-        "chairs": [{"name": "Dror Shalom", "title": "Director", "party": "Israel"}],
-        "domains": [{"label": "intelligence", "wording": "intelligence"}],
-        "quotes": [{"text": "Cooperation is expected to continue expanding in the future in the face of common challenges.",
-                    "speaker": "Israel's Defense Ministry"}],
-        "event": {"kind": "meeting", "date": "2023-01-17", "location": "Rabat"},
-        "summary": "Israel and Morocco met in Rabat.",
-    }
-)
 
 
 def backend(server: ScriptedServer, **kw: object) -> OpenAIBackend:
@@ -38,7 +28,7 @@ def backend(server: ScriptedServer, **kw: object) -> OpenAIBackend:
 
 def test_summary_through_real_http(seed_text: str) -> None:
     with ScriptedServer([("answer", DRAFT)]) as server:
-        summary = Summariser(backend(server)).summarise(seed_text)
+        summary = Summariser(backend(server), prompt_version="1").summarise(seed_text)
     assert [p.name for p in summary.parties] == ["Israel", "Morocco"]
     assert summary.quotes[0].span and seed_text[summary.quotes[0].span.start:summary.quotes[0].span.end] == summary.quotes[0].text
     assert summary.provenance.backend == "openai" and summary.provenance.usage.total_tokens == 15
@@ -52,7 +42,7 @@ def test_429_retry_after_is_honoured(seed_text: str) -> None:
     script = [("status", 429, {"retry-after": "1"}, {"error": {"message": "slow down"}}), ("answer", DRAFT)]
     with ScriptedServer(script) as server:
         started = time.perf_counter()
-        summary = Summariser(backend(server)).summarise(seed_text)
+        summary = Summariser(backend(server), prompt_version="1").summarise(seed_text)
         elapsed = time.perf_counter() - started
     assert len(server.requests) == 2
     assert elapsed >= 0.9, "waited as Retry-After asked"
@@ -62,26 +52,26 @@ def test_429_retry_after_is_honoured(seed_text: str) -> None:
 def test_5xx_and_dropped_connections_are_retried(seed_text: str) -> None:
     script = [("status", 500, {}, {"error": "boom"}), ("drop",), ("status", 503, {}, {}), ("answer", DRAFT)]
     with ScriptedServer(script) as server:
-        summary = Summariser(backend(server, transport_retries=4)).summarise(seed_text)
+        summary = Summariser(backend(server, transport_retries=4), prompt_version="1").summarise(seed_text)
     assert len(server.requests) == 4 and summary.parties
 
 
 def test_transport_retries_are_bounded_and_the_error_is_clear(seed_text: str) -> None:
     with ScriptedServer([("status", 503, {}, {"error": {"message": f"overloaded; key was {SECRET}"}})]) as server:
         with pytest.raises(BackendUnavailable) as info:
-            Summariser(backend(server, transport_retries=2, max_wait=0.1)).summarise(seed_text)
+            Summariser(backend(server, transport_retries=2, max_wait=0.1), prompt_version="1").summarise(seed_text)
     assert len(server.requests) == 3
     assert "HTTP 503" in str(info.value) and SECRET not in str(info.value)
 
 
 def test_invalid_answers_are_reasked_then_fail_clearly(seed_text: str) -> None:
     with ScriptedServer([("answer", '{"parties": "not a list"}'), ("answer", DRAFT)]) as server:
-        summary = Summariser(backend(server, max_reasks=1)).summarise(seed_text)
+        summary = Summariser(backend(server, max_reasks=1), prompt_version="1").summarise(seed_text)
     assert len(server.requests) == 2 and summary.parties
     assert len(server.requests[1]["body"]["messages"]) > len(server.requests[0]["body"]["messages"]), "re-ask shows the error"
     with ScriptedServer([("answer", '{"parties": 3}')]) as server:
         with pytest.raises(ExtractionFailed):
-            Summariser(backend(server, max_reasks=1)).summarise(seed_text)
+            Summariser(backend(server, max_reasks=1), prompt_version="1").summarise(seed_text)
     assert len(server.requests) == 2
 
 
@@ -89,7 +79,7 @@ def test_auto_mode_falls_back_when_json_schema_is_refused(seed_text: str) -> Non
     refusal = ("status", 500, {}, {"error": {"message": "response_format type json_schema not supported"}})
     with ScriptedServer([refusal, ("answer", DRAFT)]) as server:
         b = backend(server, mode="auto")
-        summary = Summariser(b).summarise(seed_text)
+        summary = Summariser(b, prompt_version="1").summarise(seed_text)
     assert server.requests[0]["body"]["response_format"]["type"] == "json_schema"
     second = server.requests[1]["body"]["response_format"]
     assert second["type"] == "json_object" and second["schema"]["title"] == "Draft"
@@ -100,8 +90,8 @@ def test_auto_mode_ends_at_plain_json(seed_text: str) -> None:
     refusal = ("status", 400, {}, {"error": {"message": "unsupported response_format"}})
     with ScriptedServer([refusal, refusal, ("answer", DRAFT)]) as server:
         b = backend(server, mode="auto")
-        Summariser(b).summarise(seed_text)
-        Summariser(b).summarise(seed_text)
+        Summariser(b, prompt_version="1").summarise(seed_text)
+        Summariser(b, prompt_version="1").summarise(seed_text)
     assert [r["body"]["response_format"] for r in server.requests[2:]] == [{"type": "json_object"}] * 2
     assert b.describe()["mode"] == "json"
 
@@ -113,7 +103,7 @@ def test_unreachable_server_is_one_clear_error(seed_text: str) -> None:
     b = OpenAIBackend("m", base_url=f"http://127.0.0.1:{port}/v1", api_key=SECRET, mode="json",
                       transport_retries=1, max_wait=0.1)
     with pytest.raises(BackendUnavailable, match=f"cannot reach http://127.0.0.1:{port}/v1") as info:
-        Summariser(b).summarise(seed_text)
+        Summariser(b, prompt_version="1").summarise(seed_text)
     assert SECRET not in str(info.value)
 
 
@@ -127,7 +117,7 @@ def test_no_key_and_no_server_is_refused(monkeypatch: pytest.MonkeyPatch) -> Non
 async def _twice(server: ScriptedServer, seed_text: str) -> list[object]:
     import asyncio
 
-    s = Summariser(backend(server))
+    s = Summariser(backend(server), prompt_version="1")
     return list(await asyncio.gather(s.asummarise(seed_text), s.asummarise(seed_text)))
 
 

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, chunking
 from .backends import Backend, GenerationParams, create_backend
 from .extraction import Draft, Session
 from .grounding import ground
@@ -32,14 +32,16 @@ class Summariser:
         *,
         model: str | None = None,
         prompt_version: str = DEFAULT_PROMPT_VERSION,
+        max_chunk_chars: int = chunking.MAX_CHUNK_CHARS,
         **backend_options: Any,
     ) -> None:
         self.prompt: PromptVersion = get_prompt(prompt_version)
+        self.max_chunk_chars = max_chunk_chars
         self.backend = backend if isinstance(backend, Backend) else create_backend(backend, model=model, **backend_options)
         self.params = GenerationParams.from_mapping(self.prompt.parameters)
 
     def _session(self, article: ArticleLike) -> Session:
-        return Session(as_article(article), self.prompt, self.backend, self.params)
+        return Session(as_article(article), self.prompt, self.backend, self.params, max_chunk_chars=self.max_chunk_chars)
 
     def summarise(self, article: ArticleLike) -> Summary:
         started = time.perf_counter()
@@ -53,6 +55,9 @@ class Summariser:
 
     def _finish(self, session: Session, draft: Draft, started: float) -> Summary:
         grounded = ground(session.article.text, draft)
+        if "summary" in self.prompt.templates:  # written from the checked facts by the prompt's template
+            facts = {k: getattr(grounded, k) for k in ("parties", "chairs", "domains", "quotes", "event")}
+            grounded.summary = " ".join(self.prompt.render("summary", **facts).split())
         t = session.tally
         provenance = Provenance(
             prompt_id=self.prompt.id,

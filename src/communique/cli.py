@@ -2,7 +2,7 @@
 
 Exit codes: 0 success; 1 unexpected error; 2 bad usage or configuration; 3 bad input (missing,
 empty, binary, undecodable, too large); 4 backend unavailable; 5 model integrity check failed;
-6 extraction failed (the model never gave a valid answer).
+6 extraction failed (the model never gave a valid answer); 7 eval regression gate failed.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import typer
 
 from . import __version__
 from .errors import CommuniqueError
+from .prompting import DEFAULT_PROMPT_VERSION
 
 app = typer.Typer(
     name="communique",
@@ -60,7 +61,7 @@ def summarise(
     path: Annotated[str, typer.Argument(help="Article file, or - for standard input")],
     backend: BackendOpt = "local",
     model: ModelOpt = None,
-    prompt_version: PromptOpt = "1",
+    prompt_version: PromptOpt = DEFAULT_PROMPT_VERSION,
     fmt: Annotated[str, typer.Option("--format", "-f", help="json | md")] = "json",
     base_url: BaseUrlOpt = None,
     api_key: ApiKeyOpt = None,
@@ -84,6 +85,91 @@ def summarise(
     except CommuniqueError as exc:
         raise fail(exc) from None
     sys.stdout.write(render(summary, fmt))
+
+
+@app.command("eval")
+def eval_(
+    suite: Annotated[Path, typer.Option(help="The eval suite folder")] = Path("evals"),
+    backend: BackendOpt = "local",
+    model: ModelOpt = None,
+    prompt_version: PromptOpt = DEFAULT_PROMPT_VERSION,
+    live: Annotated[bool, typer.Option("--live", help="Run the real model instead of replaying recordings")] = False,
+    record: Annotated[bool, typer.Option("--record", help="Run live and refresh the recordings")] = False,
+    cases: Annotated[Optional[str], typer.Option(help="Comma-separated case ids (default: all)")] = None,
+    out: Annotated[Path, typer.Option(help="Report folder")] = Path("reports/eval"),
+    gate_: Annotated[bool, typer.Option("--gate", help="Fail (exit 7) when a field drops below the baseline")] = False,
+    update_baseline: Annotated[bool, typer.Option("--update-baseline", help="Accept these scores as the baseline")] = False,
+    compare: Annotated[
+        Optional[str], typer.Option(help="Two prompt versions or two models, comma-separated: 1,2 or qwen2.5-coder-0.5b,qwen2.5-coder-1.5b")
+    ] = None,
+    base_url: BaseUrlOpt = None,
+    api_key: ApiKeyOpt = None,
+    mode: ModeOpt = "auto",
+) -> None:
+    """Score a prompt version on a backend over the golden-file suite and write reports."""
+    import os
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from .api import Summariser
+    from .evaluation import reports
+    from .evaluation import suite as ev
+
+    def say(line: str) -> None:
+        typer.echo(line, err=True)
+
+    try:
+        settings = ev.Settings.load(suite)
+        selected = ev.load_cases(suite, cases.split(",") if cases else None)
+        variants = [(prompt_version, model)]
+        if compare:
+            a, b = compare.split(",")
+            variants = [(a, model), (b, model)] if a.removeprefix("v").isdigit() else [(prompt_version, a), (prompt_version, b)]
+        runs = []
+        for version, model_name in variants:
+            b = ev.eval_backend(backend, model_name, suite=suite, live=live, record=record,
+                                **backend_options(backend, base_url, api_key, mode))
+            summariser = Summariser(b, prompt_version=version)
+            label = f"{summariser.prompt.key} on {b.model}"
+
+            def progress(r: ev.CaseResult) -> None:
+                state = "error: " + (r.error or "") if r.error else "ok"
+                say(f"  {r.case.id}: {state} ({r.seconds:.1f} s)")
+
+            say(f"eval {label} ({'live' if live or record else 'replay'}), {len(selected)} cases")
+            runs.append(ev.run(summariser, selected, label=label, on_case=progress))
+    except CommuniqueError as exc:
+        raise fail(exc) from None
+
+    run = runs[-1]
+    problems: list[str] | None = None
+    if gate_:
+        baseline = ev.read_baseline(suite)
+        if baseline is None:
+            say(f"communique: error: --gate needs {suite / 'baseline.json'}; create it with --update-baseline")
+            raise typer.Exit(2)
+        problems = ev.gate(run, baseline, settings.tolerance)
+    paths = reports.write_all(run, out, settings.thresholds, problems)
+    if summary_file := os.environ.get("GITHUB_STEP_SUMMARY"):
+        with open(summary_file, "a", encoding="utf-8") as fh:
+            fh.write(paths["markdown"].read_text(encoding="utf-8"))
+
+    table = Table("field", *(r.label for r in runs), *(["change"] if len(runs) > 1 else []))
+    rows = reports.comparison(runs) if len(runs) > 1 else [row[:-1] for row in reports.comparison(runs)]
+    for row in rows:
+        table.add_row(*row)
+    Console().print(table)
+    for kind, path in paths.items():
+        say(f"{kind}: {path}")
+    if update_baseline:
+        say(f"baseline written: {ev.write_baseline(suite, run)}")
+    if run.failed:
+        say(f"{len(run.failed)} case(s) failed: " + "; ".join(f"{r.case.id}: {r.error}" for r in run.failed))
+    if problems:
+        for line in problems:
+            say(f"communique: gate: {line}")
+        raise typer.Exit(7)
 
 
 @prompts_app.command("list")

@@ -7,57 +7,22 @@ stage's job, which checks every string against the article.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from collections.abc import Callable, Generator
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
+from . import candidates
 from .backends.base import Backend, Completion, GenerationParams
-from .errors import ConfigError
+from . import chunking
+from .errors import CommuniqueError, ConfigError
 from .inputs import Article
 from .prompting import PromptVersion
-from .schema.v1 import DomainLabel, PartyKind
-
-
-class DraftParty(BaseModel):
-    name: str
-    kind: PartyKind = PartyKind.country
-
-
-class DraftChair(BaseModel):
-    name: str
-    title: str | None = None
-    party: str | None = None
-
-
-class DraftDomain(BaseModel):
-    label: DomainLabel
-    wording: str
-
-
-class DraftQuote(BaseModel):
-    text: str
-    speaker: str | None = None
-    speaker_party: str | None = None
-
-
-class DraftEvent(BaseModel):
-    kind: str | None = None
-    title: str | None = None
-    date: str | None = Field(default=None, description="YYYY-MM-DD")
-    location: str | None = None
-
-
-class Draft(BaseModel):
-    """The whole summary as the model sees it: strings only."""
-
-    parties: list[DraftParty] = Field(default_factory=list)
-    chairs: list[DraftChair] = Field(default_factory=list)
-    domains: list[DraftDomain] = Field(default_factory=list)
-    quotes: list[DraftQuote] = Field(default_factory=list)
-    event: DraftEvent = Field(default_factory=DraftEvent)
-    summary: str = ""
+from .drafts import Draft, DraftChair, DraftDomain, DraftEvent, DraftParty, DraftQuote
+from .grounding import Grounder, normalise, split_title
+from .schema.v1 import Rejection
 
 
 @dataclass
@@ -66,6 +31,7 @@ class Tally:
 
     calls: int = 0
     attempts: int = 0
+    reasks: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
     model_seconds: float = 0.0
@@ -80,6 +46,7 @@ class Question:
     response_model: type[BaseModel]
     max_tokens: int | None = None
     context: dict[str, Any] = field(default_factory=dict)
+    reask: bool = False  # a second try after a rejected answer: asked only within the budget (else None)
 
 
 #: A strategy is a generator: it yields Questions, receives each answer, and returns the Draft.
@@ -96,9 +63,12 @@ class Session:
     backend: Backend
     params: GenerationParams
     tally: Tally = field(default_factory=Tally)
+    max_chunk_chars: int = chunking.MAX_CHUNK_CHARS
+    max_reasks: int = 2
+    max_tokens_per_article: int = 12_000
 
-    def messages(self, question: Question) -> list[dict[str, str]]:
-        context = {"article": self.article.text, **question.context}
+    def messages(self, article: Article, question: Question) -> list[dict[str, str]]:
+        context = {"article": article.text, **question.context}
         messages = []
         if "system" in self.prompt.templates:
             messages.append({"role": "system", "content": self.prompt.render("system", **context)})
@@ -118,27 +88,80 @@ class Session:
         self.tally.model_seconds += done.latency_s
         return done.value
 
+    def _chunks(self) -> list[tuple[chunking.Chunk, Article]]:
+        pieces = chunking.split(self.article.text, self.max_chunk_chars)
+        if len(pieces) == 1:
+            return [(pieces[0], self.article)]
+        self.tally.warnings.append(f"long article: extracted in {len(pieces)} overlapping chunks")
+        return [
+            (c, Article(text=c.text, id=f"{self.article.id}#{n}", source=self.article.source))
+            for n, c in enumerate(pieces, start=1)
+        ]
+
+    def _admit(self, question: Question) -> bool:
+        """Re-asks run only within the article's budget of re-asks and tokens."""
+        if not question.reask:
+            return True
+        spent = self.tally.prompt_tokens + self.tally.completion_tokens
+        if self.tally.reasks >= self.max_reasks or spent >= self.max_tokens_per_article:
+            self.tally.warnings.append(f"re-ask budget spent; not asked: {question.template}")
+            return False
+        self.tally.reasks += 1
+        return True
+
     def run(self) -> Draft:
-        steps = strategy_for(self.prompt)(self.article, self.prompt)
+        results: list[tuple[chunking.Chunk, Draft | CommuniqueError]] = []
+        for chunk, article in self._chunks():
+            try:
+                results.append((chunk, self._run_one(article)))
+            except CommuniqueError as exc:
+                results.append((chunk, exc))
+        return self._merge(results)
+
+    def _merge(self, results: list[tuple[chunking.Chunk, Draft | CommuniqueError]]) -> Draft:
+        """Merge chunk drafts; a failed chunk is a warning (partial result) unless nothing succeeded."""
+        parts = [(chunk, r) for chunk, r in results if isinstance(r, Draft)]
+        failed = [(chunk, r) for chunk, r in results if isinstance(r, CommuniqueError)]
+        if failed and (len(results) == 1 or not parts):
+            raise failed[0][1]
+        for chunk, exc in failed:
+            self.tally.warnings.append(
+                f"partial result: chunk at characters {chunk.start}-{chunk.end} of {len(self.article.text)} failed: {exc}"
+            )
+        return chunking.merge(parts)
+
+    def _run_one(self, article: Article) -> Draft:
+        steps = strategy_for(self.prompt)(article, self.prompt)
         answer: Any = None
         try:
             while True:
                 question = steps.send(answer)
-                answer = self._count(
-                    self.backend.complete(self.messages(question), question.response_model, self._params(question))
-                )
+                answer = None
+                if self._admit(question):
+                    answer = self._count(self.backend.complete(
+                        self.messages(article, question), question.response_model, self._params(question)))
         except StopIteration as stop:
             return stop.value
 
     async def arun(self) -> Draft:
-        steps = strategy_for(self.prompt)(self.article, self.prompt)
+        results: list[tuple[chunking.Chunk, Draft | CommuniqueError]] = []
+        for chunk, article in self._chunks():
+            try:
+                results.append((chunk, await self._arun_one(article)))
+            except CommuniqueError as exc:
+                results.append((chunk, exc))
+        return self._merge(results)
+
+    async def _arun_one(self, article: Article) -> Draft:
+        steps = strategy_for(self.prompt)(article, self.prompt)
         answer: Any = None
         try:
             while True:
                 question = steps.send(answer)
-                answer = self._count(
-                    await self.backend.acomplete(self.messages(question), question.response_model, self._params(question))
-                )
+                answer = None
+                if self._admit(question):
+                    answer = self._count(await self.backend.acomplete(
+                        self.messages(article, question), question.response_model, self._params(question)))
         except StopIteration as stop:
             return stop.value
 
@@ -148,7 +171,171 @@ def single_call(article: Article, prompt: PromptVersion) -> Generator[Question, 
     return draft
 
 
-STRATEGIES: dict[str, Strategy] = {"single-call": single_call}
+# -- decomposed: deterministic candidates, small questions, checked answers ---------------------------
+
+MAX_PARTIES = 6
+MAX_CHAIRS = 4
+MAX_SPEAKER_OPTIONS = 12
+
+
+class PartiesOnly(BaseModel):
+    parties: list[DraftParty] = Field(default_factory=list, max_length=MAX_PARTIES)
+
+
+def _parties_chairs_model(options: list[str]) -> type[BaseModel]:
+    chair = Literal[tuple(options)] if options else str  # type: ignore[valid-type]
+    return create_model(  # type: ignore[call-overload]
+        "PartiesAndChairs",
+        parties=(list[DraftParty], Field(default_factory=list, max_length=MAX_PARTIES)),
+        chairs=(list[chair], Field(default_factory=list, max_length=min(MAX_CHAIRS, max(1, len(options))))),
+        kind=(str | None, None),
+        location=(str | None, None),
+        date=(str | None, Field(default=None, description="YYYY-MM-DD")),
+    )
+
+
+def _choice_model(name: str, options: list[str], keys: list[str]) -> type[BaseModel]:
+    """A response type whose every field must be one of ``options`` (a grammar enforces it)."""
+    choice = Literal[tuple(options)]  # type: ignore[valid-type]
+    return create_model(name, **{k: (choice, ...) for k in keys})  # type: ignore[call-overload]
+
+
+def _pick_model(options: list[str]) -> type[BaseModel]:
+    choice = Literal[tuple(options)]  # type: ignore[valid-type]
+    return create_model("DomainPick", fields=(list[choice], Field(max_length=len(options))))  # type: ignore[call-overload]
+
+
+def speaker_options(text: str, quotes: list[candidates.QuoteCandidate], around: list[int]) -> list[str]:
+    """Who could have said the quotations at ``around``: every cue speaker in the article, then the
+    name-like spans of their paragraphs and the paragraphs before them."""
+    seen: dict[str, str] = {}
+    for q in quotes:
+        for cue in q.cues:
+            seen.setdefault(cue.speaker.casefold(), cue.speaker)
+    for i in around:
+        start = text.rfind("\n", 0, max(0, text.rfind("\n", 0, quotes[i].start))) + 1
+        end = text.find("\n", quotes[i].end)
+        for name in candidates.find_names(text[start : end if end >= 0 else len(text)]):
+            seen.setdefault(name.casefold(), name)
+    return list(seen.values())[:MAX_SPEAKER_OPTIONS]
+
+
+def decomposed(article: Article, prompt: PromptVersion) -> Generator[Question, Any, Draft]:
+    text = article.text
+    draft = Draft()
+    injected = candidates.find_instructions(text)
+    shown = candidates.mask(text, injected) if injected else text
+    if injected:
+        draft.warnings.append(
+            f"{len(injected)} instruction-like sentence(s) in the article were hidden from the model: "
+            + "; ".join(repr(text[a:b].strip()[:80]) for a, b in injected)
+        )
+
+    def ask(template: str, model: type[BaseModel], max_tokens: int | None = None, **context: Any) -> Question:
+        return Question(template, model, max_tokens, {"article": shown, **context})
+
+    # 1. Parties, and which of the people named where the article says "chaired" chaired.
+    options = candidates.chair_candidates(text)
+    by_name = {o.name: o for o in options}
+    pc = yield ask("parties_chairs", _parties_chairs_model([o.name for o in options]), 240,
+                   chairs=[o.name for o in options])
+    draft.parties = list(pc.parties)
+    grounder = Grounder(text)
+    refused = [p for p in draft.parties if not grounder.find_all(p.name) and grounder.locate(p.name, words=True) is None]
+    if refused:
+        draft.parties = [p for p in draft.parties if p not in refused]
+        retry = yield Question("retry_parties", PartiesOnly, 120,
+                               {"article": shown, "rejected": [p.name for p in refused]}, reask=True)
+        for p in retry.parties if retry is not None else []:
+            if grounder.find_all(p.name) and all(normalise(p.name) != normalise(x.name) for x in draft.parties):
+                draft.parties.append(p)
+        # whatever is still missing is reported by grounding, which sees the first answer's refusals:
+        draft.rejected += [Rejection(field="parties", value=p.name, reason="not named in the article") for p in refused]
+    chosen_spans = [by_name[c] for c in dict.fromkeys(pc.chairs) if c in by_name]
+    for span in chosen_spans:
+        if any(is_appositive_of(text, span, other) for other in chosen_spans if other is not span):
+            continue  # the office of a chair already chosen by name, not a second chair
+        name, rank = split_title(span.name)
+        title, owner = candidates.describe_person(text, span)
+        if looks_like_title(span.name):
+            name, title = span.name, span.name
+        party = match_party(owner, draft.parties) or party_of(title, draft.parties) or party_of(owner, draft.parties)
+        draft.chairs.append(DraftChair(name=name, title=title or rank or None, party=party))
+
+    # 2. Domains: mentions found by the lexicon; the model judges which are cooperation.
+    mentions = candidates.find_domains(text)
+    if mentions:
+        options = [m.wording for m in mentions]
+        picked = yield ask("domains", _pick_model(options), 40 + 12 * len(options), candidates=options)
+        chosen = {w.casefold() for w in picked.fields}
+        draft.domains = [DraftDomain(label=m.label, wording=m.wording) for m in mentions if m.wording.casefold() in chosen]
+
+    # 3. Quotations: found exactly. A strong speech cue names the speaker; the model decides the rest.
+    quotes = candidates.find_quotes(text)
+    candidates.attach_cues(text, quotes)
+    speakers: dict[int, str | None] = {i: (q.strong_cue.speaker if q.strong_cue else None) for i, q in enumerate(quotes)}
+    open_ = [i for i, q in enumerate(quotes) if q.strong_cue is None]
+    options = speaker_options(text, quotes, open_)
+    if open_ and options:
+        keys = [f"q{n}" for n in range(1, len(open_) + 1)]
+        shown_quotes = [{"key": k, "text": quotes[i].text[:300]} for k, i in zip(keys, open_)]
+        answer = yield ask(
+            "attribution", _choice_model("Attribution", [*options, "unknown"], keys), 20 + 16 * len(keys),
+            quotes=shown_quotes, speakers=options,
+        )
+        for k, i in zip(keys, open_):
+            value = getattr(answer, k)
+            speakers[i] = None if value == "unknown" else value
+    draft.quotes = [
+        DraftQuote(text=q.text, speaker=speakers[i], speaker_party=party_of(speakers[i], draft.parties), start=q.start)
+        for i, q in enumerate(quotes)
+    ]
+
+    names = [p.name for p in draft.parties]
+    title = f"{'–'.join(names)} {pc.kind or 'meeting'}" if names else None
+    draft.event = DraftEvent(kind=pc.kind, title=title, date=pc.date, location=pc.location)
+    return draft  # the summary is written from the checked facts, after grounding
+
+
+_TITLE_HEADS = re.compile(
+    r"^(?:the\s+)?(?:inspector|director|chief|head|commander|secretary|minister|president|chair|ambassador|"
+    r"deputy|general|spokes\w+)\b", re.I
+)
+
+
+def looks_like_title(name: str) -> bool:
+    """'Inspector General of the Royal Armed Forces' names an office, not a person."""
+    return bool(_TITLE_HEADS.match(name)) and (" of " in name or len(name.split()) <= 2)
+
+
+def is_appositive_of(text: str, office: candidates.NameSpan, person: candidates.NameSpan) -> bool:
+    """True when ``office`` is the title written right after ``person`` ('X, Director of ...')."""
+    if looks_like_title(person.name) or not looks_like_title(office.name):
+        return False
+    title, _ = candidates.describe_person(text, person)
+    between = text[person.end : office.start]
+    return bool(title) and office.name in title and len(between) <= len(title) + 3 and between.lstrip().startswith(",")
+
+
+def match_party(owner: str | None, parties: list[DraftParty]) -> str | None:
+    if not owner:
+        return None
+    return next((p.name for p in parties if normalise(p.name) == normalise(owner)), None)
+
+
+def party_of(speaker: str | None, parties: list[DraftParty]) -> str | None:
+    """The party a speaker phrase names: 'the Moroccan army' -> 'Morocco' (shared stem of 5+ letters)."""
+    if not speaker:
+        return None
+    words = [w.casefold().removesuffix("'s").removesuffix("’s") for w in speaker.split()]
+    for p in parties:
+        stem = p.name.casefold()[:5]
+        if len(stem) >= 4 and any(w.startswith(stem) for w in words):
+            return p.name
+    return None
+
+
+STRATEGIES: dict[str, Strategy] = {"single-call": single_call, "decomposed": decomposed}
 
 
 def strategy_for(prompt: PromptVersion) -> Strategy:

@@ -15,7 +15,7 @@ from functools import cached_property
 
 from rapidfuzz import fuzz
 
-from .extraction import Draft
+from .drafts import Draft, DraftChair
 from .schema.v1 import Alignment, Chair, Domain, Event, Party, Quote, QuoteKind, Rejection, Span
 
 _QUOTES = str.maketrans(
@@ -135,6 +135,8 @@ def split_title(name: str) -> tuple[str, str]:
     cut = 0
     while cut < len(words) - 1 and words[cut].strip(".,").casefold() in _TITLE_WORDS:
         cut += 1
+    if not words[cut:] or not words[cut][:1].isupper():  # 'Inspector General of the ...' is an office
+        return name, ""
     return " ".join(words[cut:]), " ".join(words[:cut])
 
 
@@ -158,8 +160,8 @@ class Grounded:
 def ground(article: str, draft: Draft) -> Grounded:
     """Check every answer in ``draft`` against ``article``; keep what is there, reject what is not."""
     g = Grounder(article)
-    rejected: list[Rejection] = []
-    warnings: list[str] = []
+    rejected: list[Rejection] = list(draft.rejected)
+    warnings: list[str] = list(draft.warnings)
 
     def reject(field: str, value: str, reason: str) -> None:
         rejected.append(Rejection(field=field, value=value, reason=reason))
@@ -183,10 +185,10 @@ def ground(article: str, draft: Draft) -> Grounded:
         title = (c.title or "").strip() or title_words or None
         if not name or any(normalise(name) == normalise(x.name) for x in chairs):
             continue
-        evidence = g.locate(name, words=True)
-        if evidence is None or evidence.alignment == Alignment.fuzzy and evidence.score < 95:
-            reject("chairs", c.name, "this name is not in the article")
+        if (refusal := check_chair(g, c)) is not None:
+            rejected.append(refusal)
             continue
+        evidence = g.locate(name, words=True)
         chairs.append(Chair(name=name, title=title, party=c.party, evidence=evidence))
 
     domains: list[Domain] = []
@@ -204,11 +206,14 @@ def ground(article: str, draft: Draft) -> Grounded:
         text = q.text.strip().strip("\"'\u201c\u201d\u2018\u2019\u00ab\u00bb").strip()
         if not text:
             continue
-        span = g.locate(text)
+        if q.start is not None and article[q.start : q.start + len(q.text)] == q.text:
+            span = g.span(q.start, q.start + len(q.text))  # found by the quotation finder
+        else:
+            span = g.locate(text)
         if span is None or span.alignment == Alignment.fuzzy and span.score < 95:
             reject("quotes", q.text, "not found verbatim in the article")
             continue
-        if any(span.start < x.span.end and x.span.start < span.end for x in quotes if x.span):
+        if any(span.start == x.span.start and span.end == x.span.end for x in quotes if x.span):
             continue  # the same quotation twice
         attribution = g.locate(q.speaker, near=span.start, words=True, fuzzy=False) if q.speaker else None
         if q.speaker and attribution is None:
@@ -233,6 +238,29 @@ def ground(article: str, draft: Draft) -> Grounded:
             warnings.append(f"event date {event.date!r} is not an ISO date; dropped")
             event.date = None
     return Grounded(parties, chairs, domains, quotes, event, limit_sentences(draft.summary), rejected, warnings)
+
+
+_CHAIR_WORDS = re.compile(
+    r"\b(?:co-?)?chair(?:ed|ing|man|woman|person)\b|\bpresid(?:ed|ing|ent of the meeting)\b|\b(?:led|headed)\b", re.I
+)
+
+
+def check_chair(g: Grounder, chair: DraftChair) -> Rejection | None:
+    """A chair must be named in the article, in a paragraph that says someone chaired or led."""
+    name, _ = split_title(chair.name.strip())
+    spans = g.find_all(name)
+    if not spans:
+        span = g.locate(name, words=True)
+        if span is None or span.alignment == Alignment.fuzzy and span.score < 95:
+            return Rejection(field="chairs", value=chair.name, reason="this name is not in the article")
+        spans = [span]
+    text = g.article
+    for span in spans:
+        start = text.rfind("\n", 0, span.start) + 1
+        end = text.find("\n", span.end)
+        if _CHAIR_WORDS.search(text[start : end if end >= 0 else len(text)]):
+            return None
+    return Rejection(field="chairs", value=chair.name, reason="the article does not say this person chaired or led the meeting")
 
 
 def quote_kind(article: str, span: Span) -> QuoteKind:

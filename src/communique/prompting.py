@@ -22,15 +22,19 @@ from .errors import ConfigError
 
 LOCK_FILE = "prompts.lock.json"
 DEFAULT_PROMPT_ID = "summarise"
-DEFAULT_PROMPT_VERSION = "1"
+DEFAULT_PROMPT_VERSION = "2"
 
-_env = jinja2.Environment(
-    undefined=jinja2.StrictUndefined,
-    autoescape=False,  # prompts are plain text for a model, never HTML
-    keep_trailing_newline=False,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+
+
+def _environment(sources: dict[str, str]) -> jinja2.Environment:
+    """Templates of one version; they may include each other (``{% include "_article.j2" %}``)."""
+    return jinja2.Environment(
+        loader=jinja2.DictLoader(sources),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # prompts are plain text for a model, never HTML
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 @dataclass(frozen=True)
@@ -41,9 +45,10 @@ class PromptVersion:
     schema_version: str
     strategy: str
     parameters: dict[str, Any]
-    templates: dict[str, str] = field(repr=False)
+    templates: dict[str, str]  # template name -> file name
     hash: str
     folder: Path
+    env: jinja2.Environment = field(repr=False, compare=False)
 
     @property
     def key(self) -> str:
@@ -51,10 +56,10 @@ class PromptVersion:
 
     def render(self, name: str, **context: Any) -> str:
         try:
-            source = self.templates[name]
+            file = self.templates[name]
         except KeyError:
             raise ConfigError(f"prompt {self.key} has no template {name!r}") from None
-        return _env.from_string(source).render(**context).strip()
+        return self.env.get_template(file).render(**context).strip()
 
 
 def folder_hash(folder: Path) -> str:
@@ -67,7 +72,7 @@ def folder_hash(folder: Path) -> str:
 
 def _load(folder: Path) -> PromptVersion:
     meta = tomllib.loads((folder / "prompt.toml").read_text(encoding="utf-8"))
-    templates = {name: (folder / file).read_text(encoding="utf-8") for name, file in meta["templates"].items()}
+    sources = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.j2")}
     return PromptVersion(
         id=meta["id"],
         version=str(meta["version"]),
@@ -75,9 +80,10 @@ def _load(folder: Path) -> PromptVersion:
         schema_version=str(meta["schema_version"]),
         strategy=meta["strategy"],
         parameters=dict(meta.get("parameters", {})),
-        templates=templates,
+        templates=dict(meta["templates"]),
         hash=folder_hash(folder),
         folder=folder,
+        env=_environment(sources),
     )
 
 

@@ -8,6 +8,7 @@ previous prompt, so calls that share a prefix (the article) only pay for their n
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 import time
@@ -22,6 +23,16 @@ from .base import Backend, Completion, GenerationParams, Messages, T
 _LOADED: dict[tuple[str, int], Any] = {}
 _LOAD_LOCK = threading.Lock()
 DEFAULT_CONTEXT = 8192
+
+
+def _close_all() -> None:
+    """Free models before interpreter teardown (llama-cpp-python's __del__ fails once modules are gone)."""
+    for llama in _LOADED.values():
+        llama.close()
+    _LOADED.clear()
+
+
+atexit.register(_close_all)
 
 
 def _load_llama(path: str, n_ctx: int) -> Any:

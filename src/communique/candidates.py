@@ -1,0 +1,379 @@
+"""Stage 2, candidates: what can be found exactly, found deterministically, with character spans.
+
+- Quotations: straight, curly and single marks, guillemets, nesting, fragments inside sentences,
+  quotations running over paragraphs in the opening-mark-only style. Unbalanced marks never crash:
+  an opening mark with no close by the end of its paragraph (and no continuation) is dropped.
+- Speech cues near each quotation ("X said", "according to X", "X stated that ...", "X described ...
+  as"), giving candidate speakers with spans.
+- Domain mentions from a small lexicon mapping the article's wording to the controlled vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .schema.v1 import DomainLabel
+
+_OPEN_DOUBLE = {"\u201c": "\u201d", "\u00ab": "\u00bb", "\u201e": "\u201c"}
+_CLOSE_DOUBLE = {"\u201d", "\u00bb"}
+_SINGLE_OPEN = {"\u2018", "'"}
+_SINGLE_CLOSE = {"\u2019", "'"}
+_OPENERS_BEFORE = set(" \t\n([{\u2014\u2013-/\"\u201c\u00ab")
+
+
+@dataclass
+class QuoteCandidate:
+    start: int  # first character inside the marks
+    end: int  # one past the last character inside the marks
+    text: str
+    depth: int  # 0 top level, 1 inside another quotation
+    parent: int | None = None  # index of the enclosing quotation
+    cues: list[Cue] = field(default_factory=list)
+
+    @property
+    def strong_cue(self) -> Cue | None:
+        return next((c for c in self.cues if c.strong), None)
+
+
+@dataclass(frozen=True)
+class Cue:
+    speaker: str
+    start: int
+    end: int
+    kind: str  # after, after_inverted, according_to, before_that, described_as, continuation, statement
+    strong: bool = True
+
+
+@dataclass
+class _Open:
+    pos: int
+    mark: str
+    double: bool
+
+
+def _paragraph_end(text: str, i: int) -> bool:
+    return text[i] == "\n"
+
+
+def find_quotes(text: str) -> list[QuoteCandidate]:
+    """Every quotation in ``text``, in order of their opening marks."""
+    stack: list[_Open] = []
+    found: list[tuple[int, int, int]] = []  # (open mark pos, close mark pos, depth)
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        prev = text[i - 1] if i else " "
+        nxt = text[i + 1] if i + 1 < n else " "
+        if ch == "\n" and any(o.double for o in stack):
+            # Opening-mark-only style: the quotation continues if the next paragraph re-opens it.
+            j = i
+            while j < n and text[j].isspace():
+                j += 1
+            if j < n and (text[j] in _OPEN_DOUBLE or text[j] == '"') and not any(not o.double for o in stack):
+                i = j + 1
+                continue
+            stack.clear()  # unbalanced: drop what is open
+        elif ch == "\n":
+            stack.clear()
+        elif ch in _OPEN_DOUBLE and not (ch == "\u201c" and stack and stack[-1].mark == "\u201e"):
+            stack.append(_Open(i, ch, True))
+        elif ch in _CLOSE_DOUBLE or ch == "\u201c" and stack and stack[-1].mark == "\u201e":
+            _close(stack, found, i, double=True)
+        elif ch == '"':
+            if any(o.double for o in stack):
+                _close(stack, found, i, double=True)
+            else:
+                stack.append(_Open(i, ch, True))
+        elif ch in _SINGLE_CLOSE and stack and not stack[-1].double and not nxt.isalnum() and not prev.isspace():
+            _close(stack, found, i, double=False)
+        elif ch in _SINGLE_OPEN and (prev in _OPENERS_BEFORE or i == 0) and (nxt.isalnum() or nxt in "\u2018\u201c"):
+            stack.append(_Open(i, ch, False))
+        i += 1
+    quotes: list[QuoteCandidate] = []
+    for open_pos, close_pos, depth in sorted(found):
+        start, end = open_pos + 1, close_pos
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end - start < 2:
+            continue
+        quotes.append(QuoteCandidate(start, end, text[start:end], depth))
+    for q in quotes:
+        if q.depth:
+            q.parent = next(
+                (k for k, p in enumerate(quotes) if p.depth < q.depth and p.start <= q.start and q.end <= p.end), None
+            )
+    return quotes
+
+
+def _close(stack: list[_Open], found: list[tuple[int, int, int]], i: int, *, double: bool) -> None:
+    for k in range(len(stack) - 1, -1, -1):
+        if stack[k].double == double:
+            opened = stack[k]
+            del stack[k:]
+            found.append((opened.pos, i, k))
+            return
+
+
+# -- speech cues ----------------------------------------------------------------------------------
+
+SPEECH_VERBS = (
+    "said|says|say|stated|states|added|adds|continued|told|tweeted|wrote|writes|noted|explained|declared|"
+    "announced|stressed|emphasised|emphasized|insisted|remarked|commented|argued|warned|affirmed|asserted"
+)
+_WORDS = r"(?:[^\s\"\u201c\u201d\u00ab\u00bb.;:!?]+\s+){0,7}?[^\s\"\u201c\u201d\u00ab\u00bb.;:!?]+"
+_AFTER = re.compile(rf"^[\s,\u2014\u2013-]*(?P<who>{_WORDS})\s+(?:{SPEECH_VERBS})\b")
+_AFTER_INVERTED = re.compile(rf"^[\s,\u2014\u2013-]*(?:{SPEECH_VERBS})\s+(?P<who>[^.;:!?\n]{{2,120}})")
+_ACCORDING = re.compile(r"^[\s,\u2014\u2013-]*according\s+to\s+(?P<who>[^.;:!?\n]{2,120})")
+_SUBJECT_VERB = re.compile(rf"^(?P<who>{_WORDS})\s+(?:{SPEECH_VERBS})\b")
+_DESCRIBED = re.compile(r"^(?P<who>[^.;!?\n]{2,160}?)\s+(?:described|called|termed|characteri[sz]ed)\b[^.]*?\bas\s*$")
+_NAME_SAYS = re.compile(rf"(?P<who>[A-Z][\w\u2019'-]*(?:\s+[A-Z][\w\u2019'-]*)+)\s+(?:{SPEECH_VERBS})\s*$")
+_SENTENCE_START = re.compile(r"[.!?]\s+|\n")
+_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "this", "that", "which", "who"}
+_ROLE_NOUNS = {
+    "army", "ministry", "government", "spokesman", "spokeswoman", "spokesperson", "official", "officials",
+    "minister", "president", "statement", "forces", "military", "office", "embassy", "agency", "source", "sources",
+}
+_CAP = r"[A-Z][\w\u2019'-]*"
+_FUNCTION_WORDS = r"(?:the|of|for|and|at|in|on|de|al|to|with|from|by|a|an)"
+# 'Riverside Athletic coach Marta Lindqvist': a lowercase role word, then a capitalised name at the end.
+_PERSON_TAIL = re.compile(rf"(?:^|\s)(?!{_FUNCTION_WORDS}\s)[a-z][\w-]*\s+(?P<name>{_CAP}(?:\s+{_CAP})+)$")
+_PERSON_OF = re.compile(rf"^(?P<name>(?:{_CAP}\s+){{1,4}}{_CAP})\s+of\s+")
+
+
+def clean_speaker(raw: str) -> str | None:
+    """Reduce a cue's subject to a speaker name, or None if it is no name at all.
+
+    'The Inspector General of the Royal Armed Forces, Commander of ...' -> 'The Inspector General of the
+    Royal Armed Forces'; 'Riverside Athletic coach Marta Lindqvist' -> 'Marta Lindqvist';
+    'Colonel Nabil Ouazzani of the Royal Moroccan Armed Forces' -> 'Colonel Nabil Ouazzani'.
+    """
+    who = raw.split(",")[0].strip().rstrip(".;:!?\u2019'\"").strip()
+    if not who or who.split()[0].casefold() in _PRONOUNS:
+        return None
+    if m := _PERSON_TAIL.search(who):
+        who = m.group("name")
+    elif not who.casefold().startswith(("the ", "a ", "an ")) and (m := _PERSON_OF.match(who)):
+        who = m.group("name")
+    words = who.split()
+    if not any(w[0].isupper() for w in words) and words[-1].casefold() not in _ROLE_NOUNS:
+        return None
+    return who
+
+
+def _cue(m: re.Match[str], offset: int, kind: str) -> Cue | None:
+    raw = m.group("who")
+    who = clean_speaker(raw)
+    if who is None:
+        return None
+    start = offset + m.start("who") + raw.index(who.split()[0])
+    return Cue(who, start, start + len(who), kind)
+
+
+def attach_cues(text: str, quotes: list[QuoteCandidate]) -> None:
+    """Find speech cues for each quotation in the text around it."""
+    for q in quotes:
+        if q.depth:  # nested: the cue is inside the enclosing quotation, before this one
+            parent = quotes[q.parent] if q.parent is not None else None
+            lo = parent.start if parent else 0
+            window = text[lo : q.start - 1]
+            for pattern, kind in ((_DESCRIBED, "described_as"), (_NAME_SAYS, "before")):
+                if (m := pattern.search(window)) and (cue := _cue(m, lo, kind)):
+                    q.cues.append(cue)
+                    break
+            continue
+        close = q.end + 1
+        after = text[close : close + 200].split("\n")[0]
+        sentence_start = max((m.end() for m in _SENTENCE_START.finditer(text, 0, max(0, q.start - 1))), default=0)
+        before = text[sentence_start : max(sentence_start, q.start - 1)]
+        for pattern, kind in ((_ACCORDING, "according_to"), (_AFTER_INVERTED, "after_inverted"), (_AFTER, "after")):
+            if (m := pattern.match(after)) and (cue := _cue(m, close, kind)):
+                q.cues.append(cue)
+                break
+        for pattern, kind in ((_SUBJECT_VERB, "before_that"), (_DESCRIBED, "described_as")):
+            if (m := pattern.match(before)) and (cue := _cue(m, sentence_start, kind)):
+                q.cues.append(cue)
+    # A quotation with no cue of its own right after another in the same paragraph, joined by a short
+    # bridge ("... said in a statement."), continues the previous speaker.
+    for prev, q in zip(quotes, quotes[1:]):
+        if q.depth or q.cues or prev.depth or not prev.cues:
+            continue
+        bridge = text[prev.end + 1 : q.start - 1]
+        if "\n" not in bridge and len(bridge) < 120:
+            src = prev.strong_cue or prev.cues[0]
+            q.cues.append(Cue(src.speaker, src.start, src.end, "continuation", strong=src.strong))
+
+
+# -- domains ---------------------------------------------------------------------------------------
+
+# wording pattern -> label. Patterns are matched case-insensitively on word boundaries.
+DOMAIN_LEXICON: list[tuple[str, DomainLabel]] = [
+    (r"intelligence(?:[- ]sharing)?", DomainLabel.intelligence),
+    (r"cyber[- ]?security|cyber[- ]?defen[cs]e|cyber", DomainLabel.cybersecurity),
+    (r"air[- ]defen[cs]e|missile[- ]defen[cs]e", DomainLabel.air_defense),
+    (r"electronic[- ]warfare", DomainLabel.electronic_warfare),
+    (r"logistics?", DomainLabel.logistics),
+    (r"(?:military |joint )?training|(?:joint )?exercises|drills", DomainLabel.training),
+    (r"acquisition and modernization of equipment|acquisition and modernisation of equipment|"
+     r"(?:arms|weapons|equipment) (?:procurement|purchases|acquisition)|procurement", DomainLabel.procurement),
+    (r"defen[cs]e[- ]industr(?:ial|y)(?: field| cooperation| sector)?|arms industry|military industry", DomainLabel.defense_industry),
+    (r"maritime security|naval cooperation|maritime", DomainLabel.maritime_security),
+    (r"counter[- ]?terrorism|fight against terrorism", DomainLabel.counter_terrorism),
+    (r"border security|border control", DomainLabel.border_security),
+    (r"space (?:cooperation|technology|research)|satellites?", DomainLabel.space),
+    (r"research and development|scientific research", DomainLabel.research),
+    (r"trade|commerce|exports?|imports?", DomainLabel.trade),
+    (r"investments?", DomainLabel.investment),
+    (r"energy|renewables?|oil and gas|natural gas", DomainLabel.energy),
+    (r"water(?: management| desalination)?|desalination", DomainLabel.water),
+    (r"agricultur(?:e|al)|food security", DomainLabel.agriculture),
+    (r"health(?: ?care)?|medical", DomainLabel.health),
+    (r"education|academic", DomainLabel.education),
+    (r"tourism", DomainLabel.tourism),
+    (r"culture|cultural", DomainLabel.culture),
+    (r"technology|innovation|artificial intelligence", DomainLabel.technology),
+]
+_DOMAIN_RE = [(re.compile(rf"(?<!\w)(?:{p})(?!\w)", re.I), label) for p, label in DOMAIN_LEXICON]
+
+
+@dataclass(frozen=True)
+class DomainCandidate:
+    label: DomainLabel
+    wording: str
+    start: int
+    end: int
+
+
+def find_domains(text: str) -> list[DomainCandidate]:
+    """The first mention of each lexicon wording, longest match first where they overlap."""
+    hits: list[DomainCandidate] = []
+    for pattern, label in _DOMAIN_RE:
+        for m in pattern.finditer(text):
+            hits.append(DomainCandidate(label, m.group(0), m.start(), m.end()))
+    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    kept: list[DomainCandidate] = []
+    seen: set[str] = set()
+    last_end = -1
+    for h in hits:
+        if h.start < last_end:
+            continue
+        last_end = h.end
+        key = h.wording.casefold()
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(h)
+    return kept
+
+
+# -- instruction-like text ---------------------------------------------------------------------------
+
+_INSTRUCTION = re.compile(
+    r"[^.!?\n]*\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+|your\s+)?"
+    r"(?:previous|prior|above|earlier|preceding)\s+(?:instructions?|prompts?|rules?|directions?)[^.!?\n]*[.!?]?"
+    r"|[^.!?\n]*\b(?:system prompt|you are now an?|new instructions:)[^.!?\n]*[.!?]?",
+    re.I,
+)
+INSTRUCTION_PLACEHOLDER = "[instruction-like text removed by communique]"
+
+
+def find_instructions(text: str) -> list[tuple[int, int]]:
+    """Sentences that address the model rather than report news (prompt-injection attempts)."""
+    return [(m.start(), m.end()) for m in _INSTRUCTION.finditer(text) if m.group(0).strip()]
+
+
+def mask(text: str, spans: list[tuple[int, int]], placeholder: str = INSTRUCTION_PLACEHOLDER) -> str:
+    """The text the model sees: each span replaced by a placeholder. Offsets in answers are never taken
+    from the masked text; every answer is grounded against the original article."""
+    out, last = [], 0
+    for start, end in spans:
+        out += [text[last:start], placeholder]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+# -- name-like spans -----------------------------------------------------------------------------------
+
+_WORD = r"[A-Z](?:[\w-]|[\u2019'](?![sS]\b))*"
+_NAME_RUN = re.compile(rf"(?<![\w\u2019']){_WORD}(?:\s+(?:of|for|the|de|al)\s+{_WORD}|\s+(?:of the)\s+{_WORD}|\s+{_WORD})*")
+_SENTENCE_OPENERS = {"the", "this", "that", "then", "these", "those", "it", "they", "he", "she", "we", "in", "on",
+                     "at", "after", "before", "separately", "meanwhile", "however", "but", "and", "a", "an"}
+
+
+def find_names(text: str) -> list[str]:
+    """Capitalised word runs that may name a person or an organisation, in order, without repeats.
+    A single capitalised word that only starts a sentence is not a name."""
+    names: dict[str, str] = {}
+    for m in _NAME_RUN.finditer(text):
+        name = re.sub(r"[\u2019']s$", "", m.group(0)).strip()
+        words = name.split()
+        if words and words[0].casefold() in _SENTENCE_OPENERS:
+            words = words[1:]
+            name = " ".join(words)
+        if not words:
+            continue
+        before = text[: m.start()].rstrip(" \t")
+        if len(words) == 1 and (not before or before[-1] in ".!?\n\"\u201c"):
+            continue
+        names.setdefault(name.casefold(), name)
+    return list(names.values())
+
+
+# -- chairs ---------------------------------------------------------------------------------------------
+
+CHAIR_WORDS = re.compile(
+    r"\b(?:co-?)?chair(?:ed|ing|man|woman|person)\b|\bpresid(?:ed|ing)\b|\b(?:led|headed)\b", re.I
+)
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+
+
+@dataclass(frozen=True)
+class NameSpan:
+    name: str
+    start: int
+    end: int
+
+
+def chair_candidates(text: str) -> list[NameSpan]:
+    """Who may have chaired: name-like spans in sentences that say someone chaired, co-chaired, led,
+    headed or presided, leaving out the offices written as a person's title ('X, Director of Y,')."""
+    found: dict[str, NameSpan] = {}
+    for sentence in _SENTENCE.finditer(text):
+        if not CHAIR_WORDS.search(sentence.group(0)):
+            continue
+        skip_until = -1
+        for m in _NAME_RUN.finditer(sentence.group(0)):
+            name = m.group(0)
+            words = name.split()
+            if words[0].casefold() in _SENTENCE_OPENERS:
+                name = " ".join(words[1:])
+            start = sentence.start() + m.start() + m.group(0).index(name) if name else 0
+            if len(name.split()) < 2 or start < skip_until:
+                continue
+            span = NameSpan(name, start, start + len(name))
+            if appositive := _APPOSITIVE.match(text[span.end : span.end + 200]):
+                skip_until = span.end + appositive.end("title")
+            found.setdefault(name.casefold(), span)
+    return list(found.values())
+
+
+_APPOSITIVE = re.compile(r"^,\s*(?P<title>[^,;.\n]{3,140}?)\s*(?:,|;|\.|\s+and\s+[A-Z]|$)")
+_POSSESSIVE_BEFORE = re.compile(r"(?P<owner>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)[\u2019']s\s+(?P<rank>(?:[A-Z][\w.-]*\s+)*)$")
+
+
+def describe_person(text: str, span: NameSpan) -> tuple[str | None, str | None]:
+    """(title, owner) from the text around a name: 'Morocco's General X, Inspector General of Y,'
+    -> ('Inspector General of Y', 'Morocco'); the rank before the name when no appositive follows."""
+    title = owner = None
+    if m := _APPOSITIVE.match(text[span.end : span.end + 200]):
+        title = m.group("title").strip()
+    line_start = max(text.rfind("\n", 0, span.start), text.rfind(". ", 0, span.start)) + 1
+    if m := _POSSESSIVE_BEFORE.search(text[line_start : span.start]):
+        owner = m.group("owner")
+        rank = m.group("rank").strip()
+        if rank and title is None:
+            title = rank
+    return title, owner

@@ -1,0 +1,1 @@
+"""The golden-file eval suite: scoring, running, reports, regression gate."""

@@ -1,0 +1,154 @@
+"""Eval reports: Markdown (for a CI job summary), JUnit XML, JSON with every score, one HTML page."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ..grounding import Grounder
+from .scoring import FIELDS
+from .suite import CaseResult, SuiteRun
+
+_env = jinja2.Environment(
+    loader=jinja2.PackageLoader("communique", "templates"),
+    autoescape=jinja2.select_autoescape(["html", "html.j2"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def write_all(run: SuiteRun, folder: Path, thresholds: dict[str, float], gate: list[str] | None = None) -> dict[str, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "markdown": folder / "report.md",
+        "junit": folder / "junit.xml",
+        "json": folder / "scores.json",
+        "html": folder / "report.html",
+    }
+    paths["markdown"].write_text(markdown(run, thresholds, gate), encoding="utf-8")
+    paths["junit"].write_bytes(junit(run, thresholds))
+    paths["json"].write_text(json.dumps(as_json(run, gate), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    paths["html"].write_text(html(run), encoding="utf-8")
+    return paths
+
+
+def as_json(run: SuiteRun, gate: list[str] | None = None) -> dict[str, Any]:
+    return {
+        "label": run.label,
+        "meta": run.meta,
+        **run.score.as_dict(),
+        "errors": {r.case.id: r.error for r in run.failed},
+        "seconds": {r.case.id: round(r.seconds, 2) for r in run.results},
+        "gate": gate,
+    }
+
+
+def markdown(run: SuiteRun, thresholds: dict[str, float], gate: list[str] | None = None) -> str:
+    return _env.get_template("eval.md.j2").render(
+        run=run, totals=run.score.totals(), fields=FIELDS, thresholds=thresholds, gate=gate,
+        scores={r.case.id: r.score for r in run.results},
+    )
+
+
+def junit(run: SuiteRun, thresholds: dict[str, float]) -> bytes:
+    """A testcase per case x field, failing when the field's F1 is below its threshold."""
+    suite = ET.Element("testsuite", name=f"communique eval {run.label}")
+    failures = errors = tests = 0
+    for r in run.results:
+        for f in FIELDS:
+            tests += 1
+            tc = ET.SubElement(suite, "testcase", classname=f"eval.{r.case.id}", name=f, time=f"{r.seconds:.2f}")
+            if r.score is None:
+                errors += 1
+                ET.SubElement(tc, "error", message=r.error or "no summary")
+                continue
+            s = r.score.fields[f]
+            if s.f1 < thresholds.get(f, 0.0):
+                failures += 1
+                detail = f"missed: {s.missed}; extra: {s.extra}"
+                ET.SubElement(tc, "failure", message=f"{f} F1 {s.f1:.2f} < threshold {thresholds[f]:.2f}").text = detail
+    suite.set("tests", str(tests))
+    suite.set("failures", str(failures))
+    suite.set("errors", str(errors))
+    return ET.tostring(suite, encoding="utf-8", xml_declaration=True)
+
+
+# -- HTML: each article with gold and predicted spans highlighted --------------------------------
+
+@dataclass(frozen=True)
+class Mark:
+    start: int
+    end: int
+    kind: str  # css class: gold-quote, pred-quote, gold-name, pred-name, gold-domain, pred-domain
+    label: str
+
+
+def marks_for(r: CaseResult) -> list[Mark]:
+    g = Grounder(r.case.article)
+    marks: list[Mark] = []
+    gold = r.case.gold
+
+    def add_gold(text: str | None, kind: str, label: str) -> None:
+        span = g.locate(text, fuzzy=False) if text else None
+        if span:
+            marks.append(Mark(span.start, span.end, kind, label))
+
+    for q in gold.get("quotes", []):
+        add_gold(q["text"], "gold-quote", f"gold quote — {q['speakers'][0]}")
+    for c in gold.get("chairs", []):
+        add_gold(c["name"], "gold-name", f"gold chair — {c.get('title') or ''}")
+    for d in gold.get("domains", []):
+        add_gold(d.get("wording"), "gold-domain", f"gold domain — {d['label']}")
+    s = r.summary
+    if s is not None:
+        for q in s.quotes:
+            if q.span:
+                marks.append(Mark(q.span.start, q.span.end, "pred-quote", f"predicted quote — {q.speaker}"))
+        for c in s.chairs:
+            if c.evidence:
+                marks.append(Mark(c.evidence.start, c.evidence.end, "pred-name", f"predicted chair — {c.title or ''}"))
+        for d in s.domains:
+            if d.span:
+                marks.append(Mark(d.span.start, d.span.end, "pred-domain", f"predicted domain — {d.label.value}"))
+    return marks
+
+
+def segments(text: str, marks: list[Mark]) -> list[tuple[str, list[Mark]]]:
+    """Cut the text at every mark boundary; each piece carries the marks covering it (overlaps kept)."""
+    cuts = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
+    pieces = []
+    for a, b in zip(cuts, cuts[1:]):
+        if a == b:
+            continue
+        pieces.append((text[a:b], [m for m in marks if m.start <= a and b <= m.end]))
+    return pieces
+
+
+def html(run: SuiteRun) -> str:
+    cases = [
+        {"result": r, "segments": segments(r.case.article, marks_for(r)), "score": r.score}
+        for r in run.results
+    ]
+    return _env.get_template("eval.html.j2").render(run=run, totals=run.score.totals(), fields=FIELDS, cases=cases)
+
+
+def comparison(runs: list[SuiteRun]) -> list[list[str]]:
+    """Rows for a side-by-side table: field, then F1 per run, then the change from the first."""
+    rows = []
+    totals = [r.score.totals() for r in runs]
+    for f in FIELDS:
+        values = [t["fields"][f]["f1"] for t in totals]
+        rows.append([f, *(f"{v:.3f}" for v in values), f"{values[-1] - values[0]:+.3f}"])
+    for key in ("attribution_accuracy", "grounding"):
+        values = [t[key] for t in totals]
+        rows.append([key, *(f"{v:.3f}" for v in values), f"{values[-1] - values[0]:+.3f}"])
+    inv = [t["invented_chairs"] for t in totals]
+    rows.append(["invented_chairs", *(str(v) for v in inv), f"{inv[-1] - inv[0]:+d}"])
+    secs = [sum(x.seconds for x in r.results) / max(1, len(r.results)) for r in runs]
+    rows.append(["seconds/case", *(f"{v:.1f}" for v in secs), f"{secs[-1] - secs[0]:+.1f}"])
+    return rows

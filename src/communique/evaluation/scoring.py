@@ -1,0 +1,274 @@
+"""Field-by-field scores of a summary against a golden file (the rules of DESIGN.md §5).
+
+- Strings are compared after normalisation: NFKC, casefold, unified quote marks, punctuation,
+  ranks/honorifics and leading articles removed, whitespace collapsed.
+- A name matches when its normalised form equals the gold name or an alias; failing that, when
+  rapidfuzz similarity is at least 92 and the last tokens agree. Never by substring.
+- Lists are paired one-to-one, best similarity first. TP = pairs, FP = unpaired predictions,
+  FN = unpaired gold. Optional gold items are neither rewarded nor punished.
+- Quotes match on normalised token F1 >= 0.8; attribution is judged among matched quotes;
+  end-to-end needs both; grounding is the share of predicted quotes found verbatim in the article.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from ..schema.v1 import Summary
+
+FIELDS = ("parties", "chairs", "domains", "quotes", "quotes_e2e")
+NAME_THRESHOLD = 92.0
+QUOTE_TOKEN_F1 = 0.8
+
+_QUOTE_MARKS = str.maketrans({c: "'" for c in "\u2018\u2019\u201a\u201b`\u00b4"} | {c: '"' for c in "\u201c\u201d\u201e\u00ab\u00bb"})
+_HONORIFICS = {
+    "mr", "mrs", "ms", "dr", "prof", "sir", "dame", "general", "gen", "lieutenant", "lt", "colonel", "col",
+    "major", "maj", "admiral", "adm", "brigadier", "captain", "capt", "his", "her", "excellency", "hon",
+}
+_ARTICLES = {"the", "a", "an"}
+
+
+def normalise(text: str | None) -> str:
+    text = unicodedata.normalize("NFKC", text or "").translate(_QUOTE_MARKS).casefold()
+    text = text.replace("'s ", " ").replace("'s", "")
+    text = re.sub(r"[^\w\s]", " ", text)
+    return " ".join(text.split())
+
+
+def normalise_name(text: str | None) -> str:
+    words = normalise(text).split()
+    while len(words) > 1 and (words[0] in _HONORIFICS or words[0] in _ARTICLES):
+        words = words[1:]
+    return " ".join(words)
+
+
+def name_similarity(pred: str | None, golds: Sequence[str]) -> float:
+    """100 for an exact normalised match with any gold form, the fuzzy score when it passes the
+    threshold with the same last token, else 0."""
+    p = normalise_name(pred)
+    if not p:
+        return 0.0
+    best = 0.0
+    for g in (normalise_name(x) for x in golds):
+        if not g:
+            continue
+        if p == g:
+            return 100.0
+        if p.split()[-1] == g.split()[-1]:
+            score = fuzz.ratio(p, g)
+            if score >= NAME_THRESHOLD:
+                best = max(best, score)
+    return best
+
+
+def token_f1(a: str, b: str) -> float:
+    ta, tb = Counter(normalise(a).split()), Counter(normalise(b).split())
+    common = sum((ta & tb).values())
+    if not common:
+        return 0.0
+    p, r = common / sum(ta.values()), common / sum(tb.values())
+    return 2 * p * r / (p + r)
+
+
+@dataclass
+class FieldScore:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    missed: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, other: FieldScore) -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "tp": self.tp, "fp": self.fp, "fn": self.fn,
+            "precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
+            "missed": self.missed, "extra": self.extra,
+        }
+
+
+def pair(preds: Sequence[Any], golds: Sequence[dict[str, Any]], similarity: Callable[[Any, dict[str, Any]], float]) -> list[tuple[int, int, float]]:
+    """One-to-one pairs (pred index, gold index, similarity), best similarity first."""
+    candidates = [
+        (similarity(p, g), i, j) for i, p in enumerate(preds) for j, g in enumerate(golds)
+    ]
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    pairs = []
+    for score, i, j in sorted((c for c in candidates if c[0] > 0), key=lambda c: (-c[0], c[1], c[2])):
+        if i in used_p or j in used_g:
+            continue
+        used_p.add(i)
+        used_g.add(j)
+        pairs.append((i, j, score))
+    return pairs
+
+
+def score_list(
+    preds: Sequence[Any], golds: Sequence[dict[str, Any]], similarity: Callable[[Any, dict[str, Any]], float],
+    show_pred: Callable[[Any], str], show_gold: Callable[[dict[str, Any]], str],
+) -> tuple[FieldScore, list[tuple[int, int, float]]]:
+    pairs = pair(preds, golds, similarity)
+    score = FieldScore()
+    paired_p = {i for i, _, _ in pairs}
+    paired_g = {j for _, j, _ in pairs}
+    for _, j, _ in pairs:
+        if not golds[j].get("optional"):
+            score.tp += 1
+    for i, p in enumerate(preds):
+        if i not in paired_p:
+            score.fp += 1
+            score.extra.append(show_pred(p))
+    for j, g in enumerate(golds):
+        if j not in paired_g and not g.get("optional"):
+            score.fn += 1
+            score.missed.append(show_gold(g))
+    return score, pairs
+
+
+def _names(g: dict[str, Any]) -> list[str]:
+    return [g["name"], *g.get("aliases", [])]
+
+
+@dataclass
+class CaseScore:
+    case: str
+    fields: dict[str, FieldScore]
+    attribution_right: int = 0
+    attribution_total: int = 0
+    verbatim: int = 0
+    predicted_quotes: int = 0
+    invented_chairs: list[str] = field(default_factory=list)
+    strict_quotes: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "case": self.case,
+            "fields": {k: v.as_dict() for k, v in self.fields.items()},
+            "attribution": {"right": self.attribution_right, "of": self.attribution_total},
+            "grounding": {"verbatim": self.verbatim, "of": self.predicted_quotes},
+            "strict_quotes": self.strict_quotes,
+            "invented_chairs": self.invented_chairs,
+        }
+
+
+def score_case(case: str, article: str, gold: dict[str, Any], summary: Summary) -> CaseScore:
+    fields: dict[str, FieldScore] = {}
+
+    fields["parties"], _ = score_list(
+        summary.parties, gold.get("parties", []), lambda p, g: name_similarity(p.name, _names(g)),
+        lambda p: p.name, lambda g: g["name"],
+    )
+    fields["chairs"], _ = score_list(
+        summary.chairs, gold.get("chairs", []), lambda c, g: name_similarity(c.name, _names(g)),
+        lambda c: c.name, lambda g: g["name"],
+    )
+
+    def domain_similarity(d: Any, g: dict[str, Any]) -> float:
+        if d.label.value == g["label"]:
+            return 100.0
+        return 90.0 if d.label.value in g.get("also", []) else 0.0
+
+    fields["domains"], _ = score_list(
+        summary.domains, gold.get("domains", []), domain_similarity,
+        lambda d: d.label.value, lambda g: g["label"],
+    )
+
+    def quote_similarity(q: Any, g: dict[str, Any]) -> float:
+        f1 = token_f1(q.text, g["text"])
+        return f1 * 100 if f1 >= QUOTE_TOKEN_F1 else 0.0
+
+    golds_q = gold.get("quotes", [])
+    quotes, pairs = score_list(
+        summary.quotes, golds_q, quote_similarity, lambda q: q.text[:60], lambda g: g["text"][:60]
+    )
+    fields["quotes"] = quotes
+    e2e = FieldScore()
+    right_pred: set[int] = set()
+    right_gold: set[int] = set()
+    optional_pred: set[int] = set()
+    attribution_right = attribution_total = strict = 0
+    for i, j, _ in pairs:
+        g, q = golds_q[j], summary.quotes[i]
+        if g.get("optional"):
+            optional_pred.add(i)
+            continue
+        right = name_similarity(q.speaker, g["speakers"]) > 0
+        attribution_total += 1
+        strict += normalise(q.text) == normalise(g["text"])
+        if right:
+            attribution_right += 1
+            right_pred.add(i)
+            right_gold.add(j)
+        else:
+            e2e.extra.append(f"{q.text[:40]}… said by {q.speaker!r}, gold {g['speakers'][0]!r}")
+    e2e.tp = len(right_gold)
+    e2e.fp = len(summary.quotes) - len(right_pred) - len(optional_pred)
+    for j, g in enumerate(golds_q):
+        if not g.get("optional") and j not in right_gold:
+            e2e.fn += 1
+            e2e.missed.append(f"{g['text'][:40]}… by {g['speakers'][0]!r}")
+    fields["quotes_e2e"] = e2e
+
+    verbatim = sum(1 for q in summary.quotes if q.text and q.text in article)
+    gold_chair_names = [n for g in gold.get("chairs", []) for n in _names(g)]
+    invented = [
+        c.name for c in summary.chairs
+        if not gold.get("chairs") or (normalise(c.name) not in normalise(article) and name_similarity(c.name, gold_chair_names) == 0)
+    ]
+    return CaseScore(
+        case=case, fields=fields, attribution_right=attribution_right, attribution_total=attribution_total,
+        verbatim=verbatim, predicted_quotes=len(summary.quotes), invented_chairs=invented, strict_quotes=strict,
+    )
+
+
+@dataclass
+class SuiteScore:
+    cases: list[CaseScore]
+
+    def micro(self) -> dict[str, FieldScore]:
+        total = {f: FieldScore() for f in FIELDS}
+        for case in self.cases:
+            for name, score in case.fields.items():
+                total[name].add(score)
+        return total
+
+    def totals(self) -> dict[str, Any]:
+        micro = self.micro()
+        right = sum(c.attribution_right for c in self.cases)
+        of = sum(c.attribution_total for c in self.cases)
+        verbatim = sum(c.verbatim for c in self.cases)
+        predicted = sum(c.predicted_quotes for c in self.cases)
+        return {
+            "fields": {k: v.as_dict() | {"missed": [], "extra": []} for k, v in micro.items()},
+            "attribution_accuracy": round(right / of, 4) if of else 1.0,
+            "grounding": round(verbatim / predicted, 4) if predicted else 1.0,
+            "invented_chairs": sum(len(c.invented_chairs) for c in self.cases),
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"totals": self.totals(), "cases": [c.as_dict() for c in self.cases]}
