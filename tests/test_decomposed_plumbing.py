@@ -38,8 +38,9 @@ def summariser(server: ScriptedServer, **kw: Any) -> Summariser:
 
 
 def test_decomposed_questions_and_checks(seed_text: str) -> None:
+    article = seed_text + '\n\nOfficials in Rabat were upbeat. "A new chapter has begun."'
     with ScriptedServer([("call", answer)]) as server:
-        s = summariser(server).summarise(seed_text)
+        s = summariser(server).summarise(article)
     titles = [r["body"]["response_format"]["schema"]["title"] for r in server.requests]
     assert titles == ["PartiesAndChairs", "PartiesOnly", "DomainPick", "Attribution"]
     # France is not in the article: rejected, re-asked once, reported.
@@ -50,9 +51,13 @@ def test_decomposed_questions_and_checks(seed_text: str) -> None:
         ("Doukur Darmy", "Inspector General of the Royal Armed Forces", "Morocco"),
         ("Dror Shalom", "Director of the Office of Political-Military Affairs at the Israeli Defense Ministry", "Israel"),
     ]
-    # Quotations found exactly; cue speakers kept, the cue-less headline fragment asked about.
-    assert len(s.quotes) == 7 and all(seed_text[q.span.start:q.span.end] == q.text for q in s.quotes)
-    assert [q.speaker for q in s.quotes][:3] == [None, "Israel's Defense Ministry", "Israel's Defense Ministry"]
+    # Quotations found exactly; cue speakers kept (the headline repeats a quote of the Moroccan army);
+    # only the quotation with no cue at all is asked about.
+    assert len(s.quotes) == 8 and all(article[q.span.start:q.span.end] == q.text for q in s.quotes)
+    assert [q.speaker for q in s.quotes][:3] == ["The Moroccan army", "Israel's Defense Ministry", "Israel's Defense Ministry"]
+    asked = server.requests[-1]["body"]["messages"][-1]["content"].split("QUESTION:")[1]
+    assert "A new chapter has begun." in asked and "Cooperation is expected" not in asked
+    assert s.quotes[-1].speaker is None  # the scripted answer was "unknown"
     assert s.provenance.calls == 4 and s.summary.startswith("Israel and Morocco held a meeting in Rabat on 2023-01-17")
 
 

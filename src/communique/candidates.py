@@ -172,6 +172,11 @@ def _cue(m: re.Match[str], offset: int, kind: str) -> Cue | None:
     return Cue(who, start, start + len(who), kind)
 
 
+def _same_words(a: str, b: str) -> bool:
+    words = lambda t: re.findall(r"\w+", t.casefold())  # noqa: E731
+    return words(a) == words(b)
+
+
 def attach_cues(text: str, quotes: list[QuoteCandidate]) -> None:
     """Find speech cues for each quotation in the text around it."""
     for q in quotes:
@@ -195,6 +200,15 @@ def attach_cues(text: str, quotes: list[QuoteCandidate]) -> None:
         for pattern, kind in ((_SUBJECT_VERB, "before_that"), (_DESCRIBED, "described_as")):
             if (m := pattern.match(before)) and (cue := _cue(m, sentence_start, kind)):
                 q.cues.append(cue)
+    # A quotation with no cue that repeats another quotation (a headline quoting the body) has the
+    # speaker of the one it repeats.
+    for q in quotes:
+        if q.cues or q.depth:
+            continue
+        twin = next((o for o in quotes if o is not q and o.strong_cue and _same_words(o.text, q.text)), None)
+        if twin is not None:
+            cue = twin.strong_cue
+            q.cues.append(Cue(cue.speaker, cue.start, cue.end, "repeats"))
     # A quotation with no cue of its own right after another in the same paragraph, joined by a short
     # bridge ("... said in a statement."), continues the previous speaker.
     for prev, q in zip(quotes, quotes[1:]):
