@@ -71,3 +71,9 @@ def model_server() -> object:
     proc.terminate()
     proc.wait(timeout=30)
     log.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_ledger(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never read or fill the user's ledger and cache of finished summaries."""
+    os.environ["COMMUNIQUE_LEDGER"] = str(tmp_path_factory.mktemp("ledger") / "ledger.sqlite")

@@ -46,8 +46,11 @@ def completion(content: str, *, prompt_tokens: int = 10, completion_tokens: int 
 
 
 class ScriptedServer:
-    def __init__(self, script: list[Step]) -> None:
+    def __init__(self, script: list[Step], *, delay: float = 0.0) -> None:
         self.script = list(script)
+        self.delay = delay  # seconds each request takes, to make concurrency visible
+        self.in_flight = 0
+        self.max_in_flight = 0
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         server = self
@@ -64,6 +67,16 @@ class ScriptedServer:
                 with server._lock:
                     server.requests.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
                     step = server.script.pop(0) if len(server.script) > 1 else server.script[0]
+                    server.in_flight += 1
+                    server.max_in_flight = max(server.max_in_flight, server.in_flight)
+                try:
+                    time.sleep(server.delay)
+                    self._answer(step, body)
+                finally:
+                    with server._lock:
+                        server.in_flight -= 1
+
+            def _answer(self, step: Step, body: dict[str, Any]) -> None:
                 kind = step[0]
                 if kind == "hang":
                     time.sleep(step[1])
@@ -106,3 +119,25 @@ class ScriptedServer:
     def __exit__(self, *exc: object) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def decomposed_answer(body: dict[str, Any]) -> Any:
+    """Answers prompt v2's questions about the seed from their schemas (mode json_object_schema):
+    every chair and domain option, Israel and France as parties (France is not in the article, so it
+    is re-asked; the re-ask answers Morocco), "unknown" speakers. An article containing FAILME gets 500."""
+    if "FAILME" in json.dumps(body["messages"]):
+        return (500, {"error": {"message": "this chunk always fails"}})
+    schema = body["response_format"]["schema"]
+    props = schema["properties"]
+    title = schema["title"]
+    if title == "PartiesAndChairs":
+        chairs = props["chairs"]["items"].get("enum", [])
+        return json.dumps({"parties": [{"name": "Israel", "kind": "country"}, {"name": "France", "kind": "country"}],
+                           "chairs": chairs, "kind": "meeting", "location": "Rabat", "date": "2023-01-17"})
+    if title == "PartiesOnly":
+        return json.dumps({"parties": [{"name": "Morocco", "kind": "country"}]})
+    if title == "DomainPick":
+        return json.dumps({"fields": props["fields"]["items"]["enum"]})
+    if title == "Attribution":
+        return json.dumps({k: "unknown" for k in props})
+    raise AssertionError(f"unexpected question {title}")

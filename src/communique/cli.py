@@ -2,12 +2,16 @@
 
 Exit codes: 0 success; 1 unexpected error; 2 bad usage or configuration; 3 bad input (missing,
 empty, binary, undecodable, too large); 4 backend unavailable; 5 model integrity check failed;
-6 extraction failed (the model never gave a valid answer); 7 eval regression gate failed.
+6 extraction failed (the model never gave a valid answer); 7 eval regression gate failed; 8 a batch
+finished with failed records; 130 interrupted (finished records are kept).
 """
 
 from __future__ import annotations
 
+import json
 import sys
+import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -15,6 +19,7 @@ import typer
 
 from . import __version__
 from .errors import CommuniqueError
+from .outputs import render
 from .prompting import DEFAULT_PROMPT_VERSION
 
 app = typer.Typer(
@@ -58,33 +63,97 @@ def backend_options(backend: str, base_url: str | None, api_key: str | None, mod
 
 @app.command()
 def summarise(
-    path: Annotated[str, typer.Argument(help="Article file, or - for standard input")],
+    inputs: Annotated[list[str], typer.Argument(help="Article files, folders, globs, .jsonl files, or - for standard input")],
     backend: BackendOpt = "local",
     model: ModelOpt = None,
     prompt_version: PromptOpt = DEFAULT_PROMPT_VERSION,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="json | md")] = "json",
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="json | jsonl | md (default: json for one file, jsonl for many)")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write one file per article into this folder")] = None,
+    workers: Annotated[int, typer.Option(help="Articles in flight at once (remote backends; the local model serves one at a time)")] = 1,
+    db: Annotated[Optional[Path], typer.Option(help="The SQLite ledger and cache (default: in the user cache)")] = None,
+    cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse finished summaries from the ledger")] = True,
     base_url: BaseUrlOpt = None,
     api_key: ApiKeyOpt = None,
     mode: ModeOpt = "auto",
 ) -> None:
-    """Summarise one article and print the result."""
+    """Summarise one article (printed as JSON or Markdown) or many (JSONL records, or files in --out)."""
+    import asyncio
+
     from .api import Summariser
-    from .inputs import read_path
-    from .outputs import FORMATS, render
+    from .batch import BatchRunner, Sink, progress_printer
+    from .errors import ConfigError
+    from .inputs import iter_inputs
+    from .ledger import Ledger
 
+    single = len(inputs) == 1 and out is None and fmt in (None, "json", "md") and (
+        inputs[0] == "-" or (not Path(inputs[0]).is_dir() and not inputs[0].endswith(".jsonl") and not any(c in inputs[0] for c in "*?["))
+    )
     try:
-        if fmt not in FORMATS:
-            from .errors import ConfigError
-
-            raise ConfigError(f"unknown --format {fmt!r}; choose one of: {', '.join(FORMATS)}")
-        article = read_path(path)  # bad input fails before any model is loaded
+        if fmt not in (None, "json", "jsonl", "md"):
+            raise ConfigError(f"unknown --format {fmt!r}; choose one of: json, jsonl, md")
+        items = list(iter_inputs(inputs))
+        if single:
+            article = items[0].load()  # bad input fails before any model is loaded
+            items = [replace(items[0], load=lambda: article)]
         summariser = Summariser(
             backend, model=model, prompt_version=prompt_version, **backend_options(backend, base_url, api_key, mode)
         )
-        summary = summariser.summarise(article)
     except CommuniqueError as exc:
         raise fail(exc) from None
-    sys.stdout.write(render(summary, fmt))
+    ledger = Ledger(db)
+    runner = BatchRunner(summariser, ledger, use_cache=cache)
+    if single:
+        record = asyncio.run(_run_one(runner, items[0]))
+        if record.exc is not None:
+            raise fail(record.exc)
+        assert record.summary is not None
+        sys.stdout.write(render(record.summary, fmt or "json"))
+        return
+    sink = Sink(stream=sys.stdout, out_dir=out, fmt=fmt or ("json" if out else "jsonl"))
+    on_record, stop = progress_printer(len(items))
+    try:
+        stats = asyncio.run(runner.run(items, sink, workers=workers, on_record=on_record))
+    except KeyboardInterrupt:
+        stop()
+        typer.echo("communique: interrupted; every finished record is written, a re-run does the rest", err=True)
+        raise typer.Exit(130) from None
+    stop()
+    typer.echo(f"communique: {stats.line()}", err=True)
+    if stats.failed:
+        raise typer.Exit(8)
+
+
+async def _run_one(runner: object, item: object) -> object:
+    return await runner._one(item)  # type: ignore[attr-defined]
+
+
+@app.command()
+def logs(
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many calls, newest first")] = 20,
+    model: Annotated[Optional[str], typer.Option(help="Only this model")] = None,
+    errors: Annotated[bool, typer.Option("--errors", help="Only failed calls")] = False,
+    article: Annotated[Optional[str], typer.Option(help="Only this article id or sha256 prefix")] = None,
+    db: Annotated[Optional[Path], typer.Option(help="The SQLite ledger (default: in the user cache)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON lines instead of a table")] = False,
+) -> None:
+    """List model calls recorded in the ledger."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .ledger import Ledger
+
+    rows = Ledger(db).calls(limit=limit, model=model, errors_only=errors, article=article)
+    if as_json:
+        for row in rows:
+            typer.echo(json.dumps(dict(row), ensure_ascii=False))
+        return
+    table = Table("when", "article", "prompt", "question", "model", "tokens", "attempts", "s", "error")
+    for r in rows:
+        tokens = "" if r["prompt_tokens"] is None else f"{r['prompt_tokens']}+{r['completion_tokens']}"
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r["ts"]))
+        table.add_row(when, r["article_id"] or "", r["prompt"], r["question"], r["model"], tokens,
+                      str(r["attempts"] or ""), f"{r['latency_s']:.1f}", (r["error"] or "")[:80])
+    Console().print(table)
 
 
 @app.command("eval")

@@ -7,8 +7,10 @@ every span in a summary indexes ``article.text`` directly.
 from __future__ import annotations
 
 import hashlib
+import json
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -100,3 +102,122 @@ def as_article(article: Article | str | Path) -> Article:
     if isinstance(article, str):
         return from_text(article)
     raise InputError(repr(article)[:60], f"cannot be summarised: expected str, Path or Article, not {type(article).__name__}")
+
+
+# -- many inputs: files, folders, globs, stdin, JSONL records, HTML -------------------------------
+
+ARTICLE_SUFFIXES = {".txt", ".md", ".text", ".html", ".htm", ".jsonl"}
+
+
+@dataclass(frozen=True)
+class InputItem:
+    """One article to come: loading it may fail with an InputError, which then belongs to this item only."""
+
+    id: str
+    source: str
+    load: Callable[[], Article]
+
+
+def from_html(html: str, *, id: str, source: str, url: str | None = None) -> Article:
+    """The main text of a web page (trafilatura), with its title, date and URL kept as metadata."""
+    try:
+        import trafilatura
+    except ImportError:
+        raise InputError(source, 'is HTML; reading HTML needs the html extra: pip install "communique[html]"') from None
+    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
+    text = getattr(doc, "text", None) if doc is not None else None
+    if not text or not text.strip():
+        raise InputError(source, "is HTML with no article text in it")
+    meta = {k: getattr(doc, k, None) for k in ("title", "date", "url")}
+    return from_text(text, id=id, source=source, **{k: v for k, v in meta.items() if v} | ({"url": url} if url else {}))
+
+
+def _file_item(path: Path) -> InputItem:
+    def load() -> Article:
+        if path.suffix.lower() in {".html", ".htm"}:
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise InputError(str(path), f"cannot be read ({exc.strerror or exc})") from None
+            return from_html(decode(data, str(path)), id=path.stem, source=str(path))
+        return read_path(path)
+
+    return InputItem(path.stem, str(path), load)
+
+
+def _failing(source: str, reason: str) -> Callable[[], Article]:
+    def load() -> Article:
+        raise InputError(source, reason)
+
+    return load
+
+
+def _record_item(line: str, number: int, source: str, base: Path) -> InputItem:
+    where = f"{source}:{number}"
+
+    def fail(reason: str) -> Callable[[], Article]:
+        return _failing(where, reason)
+
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return InputItem(f"line-{number}", where, fail(f"is not valid JSON ({exc.msg} at column {exc.colno})"))
+    if not isinstance(record, dict):
+        return InputItem(f"line-{number}", where, fail("is not a JSON object"))
+    rid = str(record.get("id") or f"line-{number}")
+    if isinstance(record.get("text"), str):
+        return InputItem(rid, where, lambda: from_text(record["text"], id=rid, source=where))
+    if isinstance(record.get("html"), str):
+        return InputItem(rid, where, lambda: from_html(record["html"], id=rid, source=where, url=record.get("url")))
+    if isinstance(record.get("path"), str):
+        path = Path(record["path"])
+        path = path if path.is_absolute() else base / path
+        return InputItem(rid, where, lambda: replace(_file_item(path).load(), id=rid))
+    if isinstance(record.get("url"), str):
+        return InputItem(rid, where, lambda: _fetch(record["url"], rid, where))
+    return InputItem(rid, where, fail('has none of the fields "text", "html", "path" or "url"'))
+
+
+def _fetch(url: str, id: str, source: str) -> Article:
+    import httpx
+
+    try:
+        response = httpx.get(url, follow_redirects=True, timeout=30)
+        response.raise_for_status()
+    except httpx.HTTPError as exc:
+        raise InputError(source, f"cannot fetch {url}: {exc}") from None
+    return from_html(response.text, id=id, source=source, url=str(response.url))
+
+
+def _jsonl_items(lines: Iterable[str], source: str, base: Path) -> Iterator[InputItem]:
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            yield _record_item(line, number, source, base)
+
+
+def iter_inputs(specs: Iterable[str]) -> Iterator[InputItem]:
+    """Every article named by ``specs``: files, folders (recursively, article-like suffixes), glob
+    patterns, ``-`` for standard input (JSONL when its first character is ``{``) and ``.jsonl`` files."""
+    for spec in specs:
+        if spec == "-":
+            data = sys.stdin.read()
+            if data.lstrip().startswith("{"):
+                yield from _jsonl_items(data.splitlines(), "<stdin>", Path.cwd())
+            else:
+                yield InputItem("stdin", "<stdin>", lambda data=data: from_text(data, id="stdin", source="<stdin>"))
+            continue
+        path = Path(spec)
+        if any(ch in spec for ch in "*?[") and not path.exists():
+            matches = sorted(Path().glob(spec)) if not path.is_absolute() else sorted(Path("/").glob(spec[1:]))
+            if not matches:
+                yield InputItem(spec, spec, _failing(spec, "matches no file"))
+            for match in matches:
+                yield from iter_inputs([str(match)])
+        elif path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+            yield from iter_inputs([str(p) for p in files])
+        elif path.suffix.lower() == ".jsonl" and path.is_file():
+            with path.open(encoding="utf-8", errors="replace") as fh:
+                yield from _jsonl_items(fh, str(path), path.parent)
+        else:
+            yield _file_item(path)
