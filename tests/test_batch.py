@@ -121,3 +121,12 @@ def test_single_input_keeps_exit_codes(tmp_path: Path) -> None:
     done = subprocess.run(cli("summarise", str(empty), "--db", str(tmp_path / "l.sqlite")), capture_output=True,
                           text=True, env={**os.environ}, timeout=120)
     assert done.returncode == 3 and done.stderr.strip() == f"communique: error: {empty}: is empty"
+
+
+def test_cost_of_priced_openai_models() -> None:
+    from communique.batch import Stats
+
+    stats = Stats(ok=1, prompt_tokens=1_000_000, completion_tokens=100_000)
+    assert stats.cost("openai", "gpt-4o-mini") == 0.15 + 0.06
+    assert "cost $0.2100" in stats.line("openai", "gpt-4o-mini")
+    assert stats.cost("local", "qwen2.5-coder-1.5b") is None and "cost" not in stats.line("local", "x")

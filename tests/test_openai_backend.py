@@ -127,3 +127,19 @@ def test_async_twin(seed_text: str) -> None:
     with ScriptedServer([("answer", DRAFT)]) as server:
         results = asyncio.run(_twice(server, seed_text))
     assert len(results) == 2 and len(server.requests) == 2
+
+
+def test_a_hanging_server_times_out_retries_and_fails_in_bounded_time(seed_text: str) -> None:
+    with ScriptedServer([("hang", 3, DRAFT)]) as server:
+        started = time.perf_counter()
+        with pytest.raises(BackendUnavailable, match=r"did not answer within 0.5s") as info:
+            Summariser(backend(server, timeout=0.5, transport_retries=1, max_wait=0.1), prompt_version="1").summarise(seed_text)
+        elapsed = time.perf_counter() - started
+    assert len(server.requests) == 2 and elapsed < 3, elapsed
+    assert SECRET not in str(info.value)
+
+
+def test_truncated_json_is_reasked(seed_text: str) -> None:
+    with ScriptedServer([("answer", DRAFT[:57]), ("answer", DRAFT)]) as server:
+        summary = Summariser(backend(server, max_reasks=1), prompt_version="1").summarise(seed_text)
+    assert len(server.requests) == 2 and summary.parties and summary.provenance.attempts == 2

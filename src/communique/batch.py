@@ -45,6 +45,17 @@ class Record:
         return json.dumps(body, ensure_ascii=False)
 
 
+#: USD per million tokens (input, output) of priced OpenAI models, from openai.com/api/pricing as of
+#: 2026-11; used for the end-of-run cost line only. Unknown and local models show no cost.
+PRICES: dict[str, tuple[float, float]] = {
+    "gpt-4o-mini": (0.15, 0.60),
+    "gpt-4o": (2.50, 10.00),
+    "gpt-4.1": (2.00, 8.00),
+    "gpt-4.1-mini": (0.40, 1.60),
+    "gpt-4.1-nano": (0.10, 0.40),
+}
+
+
 @dataclass
 class Stats:
     ok: int = 0
@@ -65,12 +76,20 @@ class Stats:
         else:
             self.failed += 1
 
-    def line(self) -> str:
+    def cost(self, backend: str, model: str) -> float | None:
+        price = PRICES.get(model) if backend == "openai" else None
+        if price is None:
+            return None
+        return (self.prompt_tokens * price[0] + self.completion_tokens * price[1]) / 1_000_000
+
+    def line(self, backend: str = "", model: str = "") -> str:
         wall = time.perf_counter() - self.started
+        cost = self.cost(backend, model)
         return (
             f"ok {self.ok} · failed {self.failed} · skipped {self.skipped} (cached) · "
             f"tokens {self.prompt_tokens + self.completion_tokens:,} "
             f"({self.prompt_tokens:,} prompt + {self.completion_tokens:,} completion) · wall {wall:.1f} s"
+            + (f" · cost ${cost:.4f}" if cost is not None else "")
         )
 
 

@@ -118,7 +118,7 @@ def summarise(
         typer.echo("communique: interrupted; every finished record is written, a re-run does the rest", err=True)
         raise typer.Exit(130) from None
     stop()
-    typer.echo(f"communique: {stats.line()}", err=True)
+    typer.echo(f"communique: {stats.line(summariser.backend.name, summariser.backend.model)}", err=True)
     if stats.failed:
         raise typer.Exit(8)
 
