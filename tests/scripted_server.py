@@ -5,6 +5,7 @@ Each request takes the next step of the script (the last step repeats):
   ("answer", json_text)                 200 with a chat completion whose content is json_text
   ("status", code, headers, body)       that HTTP status
   ("drop",)                             close the connection without answering
+  ("cut", json_text)                    send headers and half the body, then close (dropped mid-body)
   ("hang", seconds, json_text)          wait, then answer
   ("call", fn)                          fn(request_body) -> json_text, or (status, payload) for an error
 """
@@ -82,6 +83,17 @@ class ScriptedServer:
                     time.sleep(step[1])
                     return self._send(200, completion(step[2]) if len(step) > 2 else {}, {})
                 if kind == "drop":
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return None
+                if kind == "cut":
+                    data = json.dumps(completion(step[1])).encode()
+                    self.send_response(200)
+                    self.send_header("content-type", "application/json")
+                    self.send_header("content-length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data[: len(data) // 2])
+                    self.wfile.flush()
                     self.close_connection = True
                     self.connection.shutdown(2)
                     return None

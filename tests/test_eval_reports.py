@@ -115,3 +115,23 @@ def test_html_report_in_headless_chromium(tmp_path: Path, seed_text: str) -> Non
     colours = dict((colour, count) for count, colour in image.getcolors(maxcolors=1 << 24))
     highlight = colours.get((0xCD, 0xE8, 0xFF), 0)
     assert highlight > 500, f"predicted-quote highlight visible in the screenshot ({highlight} px)"
+
+
+def test_summary_html_output_escapes_the_article(tmp_path: Path, seed_text: str) -> None:
+    hostile = seed_text + '\n\n<img src=x onerror="document.title=\'PWNED\'"><script>document.title="PWNED"</script>'
+    article = tmp_path / "hostile.txt"
+    article.write_text(hostile)
+    with ScriptedServer([("answer", DRAFT)]) as server:
+        done = subprocess.run(
+            cli("summarise", str(article), "--format", "html", "--backend", "openai", "--base-url", server.base_url,
+                "--model", "scripted", "--mode", "json", "--prompt-version", "1", "--db", str(tmp_path / "l.sqlite")),
+            capture_output=True, text=True, timeout=120,
+        )
+    assert done.returncode == 0, done.stderr
+    page = tmp_path / "summary.html"
+    page.write_text(done.stdout)
+    dom = subprocess.run([chromium(), *CHROME_FLAGS, f"--user-data-dir={tmp_path / 'p'}", "--dump-dom", page.as_uri()],
+                         capture_output=True, text=True, timeout=120).stdout
+    assert "PWNED" not in dom.split("<body>")[0], "no script or handler from the article ran"
+    assert "&lt;script&gt;" in dom and "&lt;img" in dom
+    assert dom.count('class="pred-quote"') == 1 and 'class="party"' in dom

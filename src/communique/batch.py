@@ -34,6 +34,7 @@ class Record:
     error: str | None = None
     seconds: float = 0.0
     exc: CommuniqueError | None = field(default=None, repr=False)
+    article: str | None = field(default=None, repr=False)  # the text, for HTML output
 
     def as_json(self) -> str:
         body: dict[str, Any] = {"id": self.id, "source": self.source, "status": self.status}
@@ -108,9 +109,9 @@ class Sink:
             self.stream.flush()
             return
         safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in record.id) or "article"
-        if record.summary is not None and self.fmt in ("json", "md"):
+        if record.summary is not None and self.fmt in ("json", "md", "html"):
             target = self.out_dir / f"{safe}.{self.fmt}"
-            text = render(record.summary, self.fmt)
+            text = render(record.summary, self.fmt, record.article)
         else:
             target = self.out_dir / f"{safe}.{'error.json' if record.status == 'error' else 'jsonl'}"
             text = record.as_json() + "\n"
@@ -142,7 +143,7 @@ class BatchRunner:
         key = self._key(article.sha256)
         if self.use_cache and self.ledger is not None and (cached := self.ledger.cached(key)) is not None:
             return Record(article.id, item.source, "skipped", Summary.model_validate_json(cached),
-                          seconds=time.perf_counter() - started)
+                          seconds=time.perf_counter() - started, article=article.text)
         token = current_article.set((article.id, article.sha256))
         try:
             summary = await self.summariser.asummarise(article)
@@ -156,7 +157,8 @@ class BatchRunner:
             self.ledger.store(key, article_id=article.id, article_sha256=article.sha256, prompt=p.key,
                               schema_version=p.schema_version, model=self.summariser.backend.model,
                               summary_json=summary.model_dump_json())
-        return Record(article.id, item.source, "ok", summary, seconds=time.perf_counter() - started)
+        return Record(article.id, item.source, "ok", summary, seconds=time.perf_counter() - started,
+                      article=article.text)
 
     async def run(self, items: Iterable[InputItem], sink: Sink, *, workers: int = 1,
                   on_record: Callable[[Record], None] | None = None) -> Stats:

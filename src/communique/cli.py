@@ -67,7 +67,7 @@ def summarise(
     backend: BackendOpt = "local",
     model: ModelOpt = None,
     prompt_version: PromptOpt = DEFAULT_PROMPT_VERSION,
-    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="json | jsonl | md (default: json for one file, jsonl for many)")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="json | jsonl | md | html (default: json for one file, jsonl for many)")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write one file per article into this folder")] = None,
     workers: Annotated[int, typer.Option(help="Articles in flight at once (remote backends; the local model serves one at a time)")] = 1,
     db: Annotated[Optional[Path], typer.Option(help="The SQLite ledger and cache (default: in the user cache)")] = None,
@@ -85,12 +85,12 @@ def summarise(
     from .inputs import iter_inputs
     from .ledger import Ledger
 
-    single = len(inputs) == 1 and out is None and fmt in (None, "json", "md") and (
+    single = len(inputs) == 1 and out is None and fmt in (None, "json", "md", "html") and (
         inputs[0] == "-" or (not Path(inputs[0]).is_dir() and not inputs[0].endswith(".jsonl") and not any(c in inputs[0] for c in "*?["))
     )
     try:
-        if fmt not in (None, "json", "jsonl", "md"):
-            raise ConfigError(f"unknown --format {fmt!r}; choose one of: json, jsonl, md")
+        if fmt not in (None, "json", "jsonl", "md", "html"):
+            raise ConfigError(f"unknown --format {fmt!r}; choose one of: json, jsonl, md, html")
         items = list(iter_inputs(inputs))
         if single:
             article = items[0].load()  # bad input fails before any model is loaded
@@ -107,7 +107,7 @@ def summarise(
         if record.exc is not None:
             raise fail(record.exc)
         assert record.summary is not None
-        sys.stdout.write(render(record.summary, fmt or "json"))
+        sys.stdout.write(render(record.summary, fmt or "json", record.article))
         return
     sink = Sink(stream=sys.stdout, out_dir=out, fmt=fmt or ("json" if out else "jsonl"))
     on_record, stop = progress_printer(len(items))

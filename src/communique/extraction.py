@@ -249,12 +249,8 @@ def decomposed(article: Article, prompt: PromptVersion) -> Generator[Question, A
         for p in retry.parties if retry is not None else []:
             if grounder.find_all(p.name) and all(normalise(p.name) != normalise(x.name) for x in draft.parties):
                 draft.parties.append(p)
-        # whatever is still missing is reported by grounding, which sees the first answer's refusals:
         draft.rejected += [Rejection(field="parties", value=p.name, reason="not named in the article") for p in refused]
-    chosen_spans = [by_name[c] for c in dict.fromkeys(pc.chairs) if c in by_name]
-    for span in chosen_spans:
-        if any(is_appositive_of(text, span, other) for other in chosen_spans if other is not span):
-            continue  # the office of a chair already chosen by name, not a second chair
+    for span in (by_name[c] for c in dict.fromkeys(pc.chairs) if c in by_name):
         name, rank = split_title(span.name)
         title, owner = candidates.describe_person(text, span)
         if looks_like_title(span.name):
@@ -306,15 +302,6 @@ _TITLE_HEADS = re.compile(
 def looks_like_title(name: str) -> bool:
     """'Inspector General of the Royal Armed Forces' names an office, not a person."""
     return bool(_TITLE_HEADS.match(name)) and (" of " in name or len(name.split()) <= 2)
-
-
-def is_appositive_of(text: str, office: candidates.NameSpan, person: candidates.NameSpan) -> bool:
-    """True when ``office`` is the title written right after ``person`` ('X, Director of ...')."""
-    if looks_like_title(person.name) or not looks_like_title(office.name):
-        return False
-    title, _ = candidates.describe_person(text, person)
-    between = text[person.end : office.start]
-    return bool(title) and office.name in title and len(between) <= len(title) + 3 and between.lstrip().startswith(",")
 
 
 def match_party(owner: str | None, parties: list[DraftParty]) -> str | None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from ..grounding import Grounder
+from ..outputs import Mark, segments, summary_marks
 from .scoring import FIELDS
 from .suite import CaseResult, SuiteRun
 
@@ -80,14 +80,6 @@ def junit(run: SuiteRun, thresholds: dict[str, float]) -> bytes:
 
 # -- HTML: each article with gold and predicted spans highlighted --------------------------------
 
-@dataclass(frozen=True)
-class Mark:
-    start: int
-    end: int
-    kind: str  # css class: gold-quote, pred-quote, gold-name, pred-name, gold-domain, pred-domain
-    label: str
-
-
 def marks_for(r: CaseResult) -> list[Mark]:
     g = Grounder(r.case.article)
     marks: list[Mark] = []
@@ -104,29 +96,9 @@ def marks_for(r: CaseResult) -> list[Mark]:
         add_gold(c["name"], "gold-name", f"gold chair — {c.get('title') or ''}")
     for d in gold.get("domains", []):
         add_gold(d.get("wording"), "gold-domain", f"gold domain — {d['label']}")
-    s = r.summary
-    if s is not None:
-        for q in s.quotes:
-            if q.span:
-                marks.append(Mark(q.span.start, q.span.end, "pred-quote", f"predicted quote — {q.speaker}"))
-        for c in s.chairs:
-            if c.evidence:
-                marks.append(Mark(c.evidence.start, c.evidence.end, "pred-name", f"predicted chair — {c.title or ''}"))
-        for d in s.domains:
-            if d.span:
-                marks.append(Mark(d.span.start, d.span.end, "pred-domain", f"predicted domain — {d.label.value}"))
+    if r.summary is not None:
+        marks += [m for m in summary_marks(r.summary) if m.kind != "party"]
     return marks
-
-
-def segments(text: str, marks: list[Mark]) -> list[tuple[str, list[Mark]]]:
-    """Cut the text at every mark boundary; each piece carries the marks covering it (overlaps kept)."""
-    cuts = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
-    pieces = []
-    for a, b in zip(cuts, cuts[1:]):
-        if a == b:
-            continue
-        pieces.append((text[a:b], [m for m in marks if m.start <= a and b <= m.end]))
-    return pieces
 
 
 def html(run: SuiteRun) -> str:
