@@ -284,9 +284,14 @@ def find_domains(text: str) -> list[DomainCandidate]:
 
 # -- instruction-like text ---------------------------------------------------------------------------
 
+_ADDRESSEE = r"(?:ai|a\.i\.|llms?|gpts?|chatgpt|(?:large\s+)?language\s+models?|assistants?|chatbots?|bots?|models?|summari[sz]ers?|(?:ai\s+)?systems?)"
 _INSTRUCTION = re.compile(
-    r"[^.!?\n]*\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+|your\s+)?"
-    r"(?:previous|prior|above|earlier|preceding)\s+(?:instructions?|prompts?|rules?|directions?)[^.!?\n]*[.!?]?"
+    # "ignore / disregard / forget the previous instructions ..."
+    r"[^.!?\n]*\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:the\s+|your\s+|of\s+the\s+)?"
+    r"(?:previous|prior|above|earlier|preceding|original)\s+(?:instructions?|prompts?|rules?|directions?)[^.!?\n]*[.!?]?"
+    # "Note to AI summarisers: ...", "Message for language models: ...", "If you are an AI, ..."
+    rf"|[^.!?\n]*\b(?:note|message|instructions?|attention)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?(?:\w+\s+)?{_ADDRESSEE}\b[^.!?\n]*[.!?]?"
+    rf"|[^.!?\n]*\bif\s+you\s+are\s+an?\s+(?:\w+\s+)?{_ADDRESSEE}\b[^.!?\n]*[.!?]?"
     r"|[^.!?\n]*\b(?:system prompt|you are now an?|new instructions:)[^.!?\n]*[.!?]?",
     re.I,
 )
