@@ -18,15 +18,6 @@ from scripted_server import SEED_DRAFT as DRAFT
 from scripted_server import ScriptedServer
 
 SUITE = ROOT / "evals"
-DRAFT = json.dumps({
-    "parties": [{"name": "Israel", "kind": "country"}, {"name": "Morocco", "kind": "country"}],
-    "chairs": [{"name": "Dror Shalom", "title": "Director", "party": "Israel"}],
-    "domains": [{"label": "intelligence", "wording": "intelligence"}],
-    "quotes": [{"text": "Cooperation is expected to continue expanding in the future in the face of common challenges.",
-                "speaker": "Israel's Defense Ministry"}],
-    "event": {"kind": "meeting", "date": "2023-01-17", "location": "Rabat"},
-    "summary": "Israel and Morocco met.",
-})
 
 
 def make_suite(tmp_path: Path, article: str, gold: dict) -> Path:

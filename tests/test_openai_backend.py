@@ -6,7 +6,6 @@ Real HTTP, real openai SDK, real instructor and tenacity; only the server's answ
 
 from __future__ import annotations
 
-import json
 import socket
 import time
 

@@ -75,14 +75,14 @@ class LocalBackend(Backend):
         self.model_path = resolved.path
         self.n_ctx = n_ctx
         self.max_reasks = max_reasks
-        self._llama = _load_llama(str(resolved.path), n_ctx)
+        self._llama: Any = None
 
     @property
     def llama(self) -> Any:
+        """The loaded model, loaded on first use (a run served from the cache never loads it)."""
+        if self._llama is None:
+            self._llama = _load_llama(str(self.model_path), self.n_ctx)
         return self._llama
-
-    def count_tokens(self, text: str) -> int:
-        return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False))
 
     def complete(self, messages: Messages, response_model: type[T], params: GenerationParams) -> Completion[T]:
         schema = response_model.model_json_schema()
@@ -92,7 +92,7 @@ class LocalBackend(Backend):
         last_error: Exception | None = None
         raw = ""
         for attempt in range(1, self.max_reasks + 2):
-            out = self._llama.create_chat_completion(
+            out = self.llama.create_chat_completion(
                 messages=convo,
                 response_format={"type": "json_object", "schema": schema},
                 temperature=params.temperature,
