@@ -81,7 +81,9 @@ def test_interrupted_run_resumes_without_redoing_finished_articles(tmp_path: Pat
         (d / f"a{i:02d}.txt").write_text(seed_text + f"\n\nNote number {i}.")
     db = tmp_path / "ledger.sqlite"
     with ScriptedServer([("answer", SEED_DRAFT)], delay=0.4) as server:
-        proc = subprocess.Popen(batch(server, db, str(d)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # A shell that starts CI in the background leaves SIGINT ignored; the user's Ctrl-C is not.
+        proc = subprocess.Popen(batch(server, db, str(d)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         first = [proc.stdout.readline() for _ in range(4)]
         proc.send_signal(signal.SIGINT)
         rest, err = proc.communicate(timeout=60)
