@@ -21,8 +21,3 @@ def data_dir(name: str) -> Path:
         return checkout
     raise FileNotFoundError(f"communique data folder {name!r} not found (looked in {packaged} and {checkout})")
 
-
-def repo_root() -> Path | None:
-    """The checkout this package runs from, if it runs from one."""
-    root = _PKG.parent.parent
-    return root if (root / "pyproject.toml").is_file() else None

@@ -134,7 +134,8 @@ class BatchRunner:
         params = {**s.params.as_dict(), "max_chunk_chars": s.max_chunk_chars}
         return result_key(sha256, p.key, p.hash, p.schema_version, s.backend.model, s.backend.model_sha256, params)
 
-    async def _one(self, item: InputItem) -> Record:
+    async def summarise_item(self, item: InputItem) -> Record:
+        """One input to one record; never raises for a bad input or a failed article."""
         started = time.perf_counter()
         try:
             article = item.load()
@@ -169,7 +170,7 @@ class BatchRunner:
 
         async def work(item: InputItem) -> None:
             try:
-                record = await self._one(item)
+                record = await self.summarise_item(item)
                 sink.write(record)
                 stats.add(record)
                 if on_record:

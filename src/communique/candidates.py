@@ -52,10 +52,6 @@ class _Open:
     double: bool
 
 
-def _paragraph_end(text: str, i: int) -> bool:
-    return text[i] == "\n"
-
-
 def find_quotes(text: str) -> list[QuoteCandidate]:
     """Every quotation in ``text``, in order of their opening marks."""
     stack: list[_Open] = []

@@ -103,7 +103,7 @@ def summarise(
     ledger = Ledger(db)
     runner = BatchRunner(summariser, ledger, use_cache=cache)
     if single:
-        record = asyncio.run(_run_one(runner, items[0]))
+        record = asyncio.run(runner.summarise_item(items[0]))
         if record.exc is not None:
             raise fail(record.exc)
         assert record.summary is not None
@@ -121,10 +121,6 @@ def summarise(
     typer.echo(f"communique: {stats.line(summariser.backend.name, summariser.backend.model)}", err=True)
     if stats.failed:
         raise typer.Exit(8)
-
-
-async def _run_one(runner: object, item: object) -> object:
-    return await runner._one(item)  # type: ignore[attr-defined]
 
 
 @app.command()

@@ -34,7 +34,6 @@ class Tally:
     reasks: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
-    model_seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
 
 
@@ -85,7 +84,6 @@ class Session:
         self.tally.attempts += done.attempts
         self.tally.prompt_tokens += done.prompt_tokens
         self.tally.completion_tokens += done.completion_tokens
-        self.tally.model_seconds += done.latency_s
         return done.value
 
     def _chunks(self) -> list[tuple[chunking.Chunk, Article]]:

@@ -15,6 +15,7 @@ from functools import cached_property
 
 from rapidfuzz import fuzz
 
+from .candidates import CHAIR_WORDS
 from .drafts import Draft, DraftChair
 from .schema.v1 import Alignment, Chair, Domain, Event, Party, Quote, QuoteKind, Rejection, Span
 
@@ -110,9 +111,6 @@ class Grounder:
             return None
         start, end = index[hit.dest_start], index[hit.dest_end - 1] + 1
         return self.span(start, end, Alignment.fuzzy, hit.score)
-
-    def contains_name(self, name: str) -> bool:
-        return bool(self.find_all(name))
 
 
 def _closest(starts: list[int], near: int | None) -> int:
@@ -240,11 +238,6 @@ def ground(article: str, draft: Draft) -> Grounded:
     return Grounded(parties, chairs, domains, quotes, event, limit_sentences(draft.summary), rejected, warnings)
 
 
-_CHAIR_WORDS = re.compile(
-    r"\b(?:co-?)?chair(?:ed|ing|man|woman|person)\b|\bpresid(?:ed|ing|ent of the meeting)\b|\b(?:led|headed)\b", re.I
-)
-
-
 def check_chair(g: Grounder, chair: DraftChair) -> Rejection | None:
     """A chair must be named in the article, in a paragraph that says someone chaired or led."""
     name, _ = split_title(chair.name.strip())
@@ -258,7 +251,7 @@ def check_chair(g: Grounder, chair: DraftChair) -> Rejection | None:
     for span in spans:
         start = text.rfind("\n", 0, span.start) + 1
         end = text.find("\n", span.end)
-        if _CHAIR_WORDS.search(text[start : end if end >= 0 else len(text)]):
+        if CHAIR_WORDS.search(text[start : end if end >= 0 else len(text)]):
             return None
     return Rejection(field="chairs", value=chair.name, reason="the article does not say this person chaired or led the meeting")
 
