@@ -32,7 +32,8 @@ def test_folder_with_every_kind_of_bad_input(tmp_path: Path, seed_text: str) -> 
     (d / "empty.txt").write_bytes(b"")
     (d / "blank.txt").write_text("  \n\t\n")
     (d / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    (d / "latin1.txt").write_bytes(b"Le ministre a d\xe9clar\xe9")
+    (d / "cp1252.txt").write_bytes(seed_text.encode("cp1252"))  # Windows-1252: decoded after detection
+    (d / "garbled.txt").write_bytes(bytes(range(128, 256)) * 3)  # no encoding explains it
     (d / "notes.txt").write_text("Shopping list: eggs, milk, bread.")
     (d / "page.html").write_text(
         "<html><head><title>Rabat talks</title></head><body><nav>Menu</nav><article><h1>Rabat talks</h1>"
@@ -52,11 +53,14 @@ def test_folder_with_every_kind_of_bad_input(tmp_path: Path, seed_text: str) -> 
     status = {k: v["status"] for k, v in got.items()}
     assert status == {
         "rec-text": "ok", "good2": "ok", "page": "ok", "notes": "ok", "good1": "skipped", "rec-path": "skipped",
-        "empty": "error", "blank": "error", "binary": "error", "latin1": "error", "line-2": "error", "rec-none": "error",
+        "empty": "error", "blank": "error", "binary": "error", "cp1252": "skipped", "garbled": "error", "line-2": "error", "rec-none": "error",
     }, status
     reasons = {k: v.get("error", "") for k, v in got.items()}
     assert "is empty" in reasons["empty"] and "only whitespace" in reasons["blank"]
-    assert "binary" in reasons["binary"] and "not valid UTF-8" in reasons["latin1"]
+    assert "binary" in reasons["binary"] and "no other encoding explains it" in reasons["garbled"]
+    # Same text as the seed once decoded, so cached; the encoding warning belongs to this input only.
+    assert any("decoded as" in w for w in got["cp1252"]["summary"]["warnings"])
+    assert not any("decoded as" in w for w in got["good1"]["summary"]["warnings"] + got["rec-text"]["summary"]["warnings"])
     assert "batch.jsonl:2: is not valid JSON" in reasons["line-2"] and "none of the fields" in reasons["rec-none"]
     # Not an article: the model's answers are not in it, so nothing is invented.
     notes = got["notes"]["summary"]
@@ -65,7 +69,7 @@ def test_folder_with_every_kind_of_bad_input(tmp_path: Path, seed_text: str) -> 
     assert got["page"]["summary"]["parties"] and "Menu" not in json.dumps(got["page"]["summary"]["quotes"])
     errors = [line for line in done.stderr.splitlines() if ": error (" in line]
     assert len(errors) == 6
-    assert "ok 4 · failed 6 · skipped 2 (cached)" in done.stderr
+    assert "ok 4 · failed 6 · skipped 3 (cached)" in done.stderr
     assert SECRET not in done.stdout + done.stderr
 
     logs = subprocess.run(cli("logs", "--json", "--db", str(db), "--limit", "100"), capture_output=True, text=True)

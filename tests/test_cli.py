@@ -23,7 +23,7 @@ def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[b
     [
         ("empty.txt", b"", "is empty"),
         ("image.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "looks like a binary file"),
-        ("latin1.txt", "Le ministre a déclaré".encode("latin-1"), "is not valid UTF-8"),
+        ("garbled.txt", bytes(range(128, 256)) * 3, "no other encoding explains it"),
         ("missing.txt", None, "no such file"),
     ],
 )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 
 from communique import InputError, from_text, read_path
-from communique.inputs import MAX_ARTICLE_CHARS, as_article
+from communique.inputs import MAX_ARTICLE_CHARS, as_article, from_bytes
+
+#: Bytes no text encoding explains (no NUL, so not caught as binary): every guess reads as symbols.
+GARBLED = bytes(random.Random(1).randrange(128, 256) for _ in range(400))
 
 
 def test_reads_seed_verbatim(seed_path: Path, seed_text: str) -> None:
@@ -23,7 +27,7 @@ def test_reads_seed_verbatim(seed_path: Path, seed_text: str) -> None:
         (b"", "is empty"),
         (b"  \n\t \n", "contains only whitespace"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
-        (b"caf\xe9 au lait, said the minister", "not valid UTF-8 (byte 0xe9 at offset 3)"),
+        (GARBLED, "is not valid UTF-8 (byte 0x"),
     ],
 )
 def test_bad_files_name_input_and_reason(tmp_path: Path, content: bytes, reason: str) -> None:
@@ -58,3 +62,30 @@ def test_str_is_text_and_path_is_file(seed_path: Path, seed_text: str) -> None:
     assert as_article(seed_path).source == str(seed_path)
     with pytest.raises(InputError, match="expected str, Path or Article"):
         as_article(42)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("Le ministre de la Défense a déclaré à Rabat : « la coopération est très forte ».", "latin-1"),
+        ("“We have deepened our ties,” said the minister in Rabat. Café talks, résumé.", "cp1252"),
+        ("Israel's Defense Ministry said the committee met in Rabat on Tuesday.", "utf-16"),
+        ("防衛大臣は東京で会談した。日本とモロッコは協力を深める。", "shift_jis"),
+    ],
+)
+def test_other_encodings_are_detected_and_recorded(text: str, encoding: str) -> None:
+    article = from_bytes(text.encode(encoding), source="legacy.txt")
+    assert article.text == text
+    assert article.metadata["encoding"]  # the detected encoding is kept, so the summary can warn
+
+
+def test_utf8_records_no_encoding(seed_text: str) -> None:
+    assert "encoding" not in from_bytes(seed_text.encode("utf-8")).metadata
+
+
+def test_undecodable_message_names_input_and_offset() -> None:
+    with pytest.raises(InputError) as info:
+        from_bytes(GARBLED, source="feed/garbled.txt")
+    message = str(info.value)
+    assert message.startswith("feed/garbled.txt")
+    assert f"byte 0x{GARBLED[0]:02x} at offset 0" in message and "no other encoding explains it" in message

@@ -17,6 +17,14 @@ from .schema.v1 import Provenance, Summary, Usage
 ArticleLike = Article | str | Path
 
 
+def input_warnings(article: Article) -> list[str]:
+    """Warnings about how this input was read (not about its text, so a cached summary of the same text
+    read from another input does not carry them)."""
+    if encoding := article.metadata.get("encoding"):
+        return [f"the input is not UTF-8; it was decoded as {encoding}, the encoding detected (check accented letters)"]
+    return []
+
+
 class Summariser:
     """Keeps one backend (and, for ``local``, one loaded model) for many articles.
 
@@ -86,7 +94,7 @@ class Summariser:
             event=grounded.event,
             summary=grounded.summary,
             rejected=grounded.rejected,
-            warnings=t.warnings + grounded.warnings,
+            warnings=input_warnings(session.article) + t.warnings + grounded.warnings,
             provenance=provenance,
         )
 

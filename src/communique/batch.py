@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from .api import Summariser
+from .api import Summariser, input_warnings
 from .errors import CommuniqueError
-from .inputs import InputItem
+from .inputs import Article, InputItem
 from .ledger import Ledger, LedgerBackend, current_article, result_key
 from .outputs import render
 from .schema.v1 import Summary
@@ -134,6 +134,12 @@ class BatchRunner:
         params = {**s.params.as_dict(), "max_chunk_chars": s.max_chunk_chars}
         return result_key(sha256, p.key, p.hash, p.schema_version, s.backend.model, s.backend.model_sha256, params)
 
+    @staticmethod
+    def _cacheable(summary: Summary, article: Article) -> Summary:
+        """The summary as cached: what depends on the text only, not on how this input was read."""
+        own = input_warnings(article)
+        return summary.model_copy(update={"warnings": [w for w in summary.warnings if w not in own]})
+
     async def summarise_item(self, item: InputItem) -> Record:
         """One input to one record; never raises for a bad input or a failed article."""
         started = time.perf_counter()
@@ -143,8 +149,10 @@ class BatchRunner:
             return Record(item.id, item.source, "error", error=str(exc), seconds=time.perf_counter() - started, exc=exc)
         key = self._key(article.sha256)
         if self.use_cache and self.ledger is not None and (cached := self.ledger.cached(key)) is not None:
-            return Record(article.id, item.source, "skipped", Summary.model_validate_json(cached),
-                          seconds=time.perf_counter() - started, article=article.text)
+            summary = Summary.model_validate_json(cached)
+            summary.warnings = input_warnings(article) + summary.warnings
+            return Record(article.id, item.source, "skipped", summary, seconds=time.perf_counter() - started,
+                          article=article.text)
         token = current_article.set((article.id, article.sha256))
         try:
             summary = await self.summariser.asummarise(article)
@@ -157,7 +165,7 @@ class BatchRunner:
             p = self.summariser.prompt
             self.ledger.store(key, article_id=article.id, article_sha256=article.sha256, prompt=p.key,
                               schema_version=p.schema_version, model=self.summariser.backend.model,
-                              summary_json=summary.model_dump_json())
+                              summary_json=self._cacheable(summary, article).model_dump_json())
         return Record(article.id, item.source, "ok", summary, seconds=time.perf_counter() - started,
                       article=article.text)
 

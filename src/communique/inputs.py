@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -43,24 +44,52 @@ def _check_text(text: str, source: str) -> str:
     return text
 
 
-def decode(data: bytes, source: str) -> str:
-    """Decode article bytes as UTF-8, refusing binary data with a reason that names the input."""
+def decode(data: bytes, source: str) -> tuple[str, str | None]:
+    """Decode article bytes: UTF-8 (a byte-order mark dropped), else the encoding charset-normalizer
+    detects, kept only when the result reads as text. Returns the text and the detected encoding
+    (``None`` for UTF-8). Binary data and bytes no encoding explains are refused, naming the input."""
     if not data:
         raise InputError(source, "is empty")
-    head = data[:_SNIFF_BYTES]
-    if b"\x00" in head:
+    if b"\x00" in data[:_SNIFF_BYTES] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(source, "looks like a binary file (it contains NUL bytes), not text")
+    detected = None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(
-            source,
-            f"is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); convert it to UTF-8 first",
-        ) from None
+        text, detected = _detect(data, source, exc)
     controls = sum(1 for ch in text[:_SNIFF_BYTES] if ord(ch) < 32 and ch not in "\t\n\r\f")
     if controls > max(8, len(text[:_SNIFF_BYTES]) // 20):
         raise InputError(source, "looks like a binary file (too many control characters), not text")
-    return _check_text(text, source)
+    return _check_text(text, source), detected
+
+
+def _reads_as_text(text: str) -> bool:
+    """Most characters are letters, digits, spaces or punctuation, and at least half are letters: a
+    wrong guess at an encoding gives symbols, box drawing or runs of digits instead."""
+    sample = text[:_SNIFF_BYTES]
+    if not sample:
+        return False
+    kinds = [unicodedata.category(ch)[0] for ch in sample]
+    wordlike = sum(k in "LNPZ" or ch in "\n\r\t" for k, ch in zip(kinds, sample))
+    return wordlike >= 0.95 * len(sample) and kinds.count("L") >= 0.5 * len(sample)
+
+
+def _detect(data: bytes, source: str, error: UnicodeDecodeError) -> tuple[str, str]:
+    from charset_normalizer import from_bytes as detect
+
+    results = list(detect(data))
+    best = results[0] if results else None
+    if best is not None:  # among equally clean readings, Windows-1252 (the web's legacy default) wins
+        best = next((r for r in results if r.encoding == "cp1252" and r.chaos <= best.chaos + 0.01), best)
+    if best is not None and best.encoding not in ("utf_8", "utf_8_sig"):
+        text = str(best).removeprefix("\ufeff")
+        if _reads_as_text(text):
+            return text, best.encoding
+    raise InputError(
+        source,
+        f"is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}) and no other encoding "
+        "explains it; convert it to UTF-8 first",
+    )
 
 
 def from_text(text: str, *, id: str | None = None, source: str = "<text>", **metadata: Any) -> Article:
@@ -73,7 +102,9 @@ def from_text(text: str, *, id: str | None = None, source: str = "<text>", **met
 
 
 def from_bytes(data: bytes, *, id: str | None = None, source: str = "<bytes>", **metadata: Any) -> Article:
-    return from_text(decode(data, source), id=id, source=source, **metadata)
+    """An article from bytes: UTF-8, or a detected encoding recorded as ``metadata["encoding"]``."""
+    text, detected = decode(data, source)
+    return from_text(text, id=id, source=source, **metadata, **({"encoding": detected} if detected else {}))
 
 
 def read_path(path: str | Path) -> Article:
@@ -139,7 +170,7 @@ def _file_item(path: Path) -> InputItem:
                 data = path.read_bytes()
             except OSError as exc:
                 raise InputError(str(path), f"cannot be read ({exc.strerror or exc})") from None
-            return from_html(decode(data, str(path)), id=path.stem, source=str(path))
+            return from_html(decode(data, str(path))[0], id=path.stem, source=str(path))
         return read_path(path)
 
     return InputItem(path.stem, str(path), load)
@@ -189,8 +220,15 @@ def _fetch(url: str, id: str, source: str) -> Article:
     return from_html(response.text, id=id, source=source, url=str(response.url))
 
 
-def _jsonl_items(lines: Iterable[str], source: str, base: Path) -> Iterator[InputItem]:
+def _jsonl_items(lines: Iterable[str | bytes], source: str, base: Path) -> Iterator[InputItem]:
     for number, line in enumerate(lines, start=1):
+        if isinstance(line, bytes):
+            try:
+                line = line.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                reason = f"is not valid UTF-8 (byte 0x{line[exc.start]:02x} at column {exc.start + 1}); JSON Lines must be UTF-8"
+                yield InputItem(f"line-{number}", f"{source}:{number}", _failing(f"{source}:{number}", reason))
+                continue
         if line.strip():
             yield _record_item(line, number, source, base)
 
@@ -217,7 +255,7 @@ def iter_inputs(specs: Iterable[str]) -> Iterator[InputItem]:
             files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
             yield from iter_inputs([str(p) for p in files])
         elif path.suffix.lower() == ".jsonl" and path.is_file():
-            with path.open(encoding="utf-8", errors="replace") as fh:
+            with path.open("rb") as fh:
                 yield from _jsonl_items(fh, str(path), path.parent)
         else:
             yield _file_item(path)
