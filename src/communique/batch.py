@@ -65,6 +65,7 @@ class Stats:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     started: float = field(default_factory=time.perf_counter)
+    price_factor: float = 1.0  # 0.5 through the Batch API, which OpenAI bills at half price
 
     def add(self, record: Record) -> None:
         if record.status == "ok":
@@ -81,7 +82,7 @@ class Stats:
         price = PRICES.get(model) if backend == "openai" else None
         if price is None:
             return None
-        return (self.prompt_tokens * price[0] + self.completion_tokens * price[1]) / 1_000_000
+        return self.price_factor * (self.prompt_tokens * price[0] + self.completion_tokens * price[1]) / 1_000_000
 
     def line(self, backend: str = "", model: str = "") -> str:
         wall = time.perf_counter() - self.started
@@ -91,6 +92,7 @@ class Stats:
             f"tokens {self.prompt_tokens + self.completion_tokens:,} "
             f"({self.prompt_tokens:,} prompt + {self.completion_tokens:,} completion) · wall {wall:.1f} s"
             + (f" · cost ${cost:.4f}" if cost is not None else "")
+            + (" (Batch API price)" if cost is not None and self.price_factor != 1.0 else "")
         )
 
 
@@ -140,34 +142,46 @@ class BatchRunner:
         own = input_warnings(article)
         return summary.model_copy(update={"warnings": [w for w in summary.warnings if w not in own]})
 
-    async def summarise_item(self, item: InputItem) -> Record:
-        """One input to one record; never raises for a bad input or a failed article."""
+    def begin(self, item: InputItem) -> Article | Record:
+        """Load an input: the article to summarise, or already its record (a bad input, or cached)."""
         started = time.perf_counter()
         try:
             article = item.load()
         except CommuniqueError as exc:
             return Record(item.id, item.source, "error", error=str(exc), seconds=time.perf_counter() - started, exc=exc)
-        key = self._key(article.sha256)
-        if self.use_cache and self.ledger is not None and (cached := self.ledger.cached(key)) is not None:
+        if self.use_cache and self.ledger is not None and (cached := self.ledger.cached(self._key(article.sha256))):
             summary = Summary.model_validate_json(cached)
             summary.warnings = input_warnings(article) + summary.warnings
             return Record(article.id, item.source, "skipped", summary, seconds=time.perf_counter() - started,
                           article=article.text)
-        token = current_article.set((article.id, article.sha256))
-        try:
-            summary = await self.summariser.asummarise(article)
-        except CommuniqueError as exc:
-            return Record(article.id, item.source, "error", error=str(exc), seconds=time.perf_counter() - started,
-                          exc=exc)
-        finally:
-            current_article.reset(token)
+        return article
+
+    def finish(self, item: InputItem, article: Article, outcome: Summary | CommuniqueError, started: float) -> Record:
+        """The record of a summarised (or failed) article; a summary is cached in the ledger."""
+        seconds = time.perf_counter() - started
+        if isinstance(outcome, CommuniqueError):
+            return Record(article.id, item.source, "error", error=str(outcome), seconds=seconds, exc=outcome)
         if self.ledger is not None:
             p = self.summariser.prompt
-            self.ledger.store(key, article_id=article.id, article_sha256=article.sha256, prompt=p.key,
-                              schema_version=p.schema_version, model=self.summariser.backend.model,
-                              summary_json=self._cacheable(summary, article).model_dump_json())
-        return Record(article.id, item.source, "ok", summary, seconds=time.perf_counter() - started,
-                      article=article.text)
+            self.ledger.store(self._key(article.sha256), article_id=article.id, article_sha256=article.sha256,
+                              prompt=p.key, schema_version=p.schema_version, model=self.summariser.backend.model,
+                              summary_json=self._cacheable(outcome, article).model_dump_json())
+        return Record(article.id, item.source, "ok", outcome, seconds=seconds, article=article.text)
+
+    async def summarise_item(self, item: InputItem) -> Record:
+        """One input to one record; never raises for a bad input or a failed article."""
+        started = time.perf_counter()
+        article = self.begin(item)
+        if isinstance(article, Record):
+            return article
+        token = current_article.set((article.id, article.sha256))
+        try:
+            outcome: Summary | CommuniqueError = await self.summariser.asummarise(article)
+        except CommuniqueError as exc:
+            outcome = exc
+        finally:
+            current_article.reset(token)
+        return self.finish(item, article, outcome, started)
 
     async def run(self, items: Iterable[InputItem], sink: Sink, *, workers: int = 1,
                   on_record: Callable[[Record], None] | None = None) -> Stats:
@@ -200,7 +214,16 @@ class BatchRunner:
         return stats
 
 
-def progress_printer(total: int, stream: TextIO = sys.stderr) -> tuple[Callable[[Record], None], Callable[[], None]]:
+@dataclass
+class Progress:
+    """What a run reports as it goes: each record, free-form notes (e.g. Batch API rounds), the end."""
+
+    record: Callable[[Record], None]
+    note: Callable[[str], None]
+    stop: Callable[[], None]
+
+
+def progress_printer(total: int, stream: TextIO = sys.stderr) -> Progress:
     """A rich progress bar (rate, ETA, tokens, failures) on a terminal; plain lines otherwise."""
     counts = {"done": 0, "failed": 0, "tokens": 0}
     if not stream.isatty():
@@ -209,12 +232,17 @@ def progress_printer(total: int, stream: TextIO = sys.stderr) -> tuple[Callable[
             detail = record.error if record.status == "error" else f"{record.seconds:.1f} s"
             stream.write(f"[{counts['done']}/{total}] {record.id}: {record.status} ({detail})\n")
             stream.flush()
-        return plain, lambda: None
+
+        def say(line: str) -> None:
+            stream.write(line + "\n")
+            stream.flush()
+        return Progress(plain, say, lambda: None)
 
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rich.progress import Progress as Bar
 
-    progress = Progress(
+    progress = Bar(
         TextColumn("summarising"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
         TextColumn("tokens {task.fields[tokens]:,} · failed {task.fields[failed]}"),
@@ -234,4 +262,7 @@ def progress_printer(total: int, stream: TextIO = sys.stderr) -> tuple[Callable[
         rate = counts["done"] / max(1e-9, time.perf_counter() - started) * 60
         progress.update(task, advance=1, tokens=counts["tokens"], failed=counts["failed"], rate=f"{rate:.1f}/min")
 
-    return update, progress.stop
+    def note(line: str) -> None:
+        progress.console.print(line, highlight=False, markup=False)
+
+    return Progress(update, note, progress.stop)

@@ -75,6 +75,8 @@ def summarise(
     base_url: BaseUrlOpt = None,
     api_key: ApiKeyOpt = None,
     mode: ModeOpt = "auto",
+    batch_api: Annotated[bool, typer.Option("--batch-api", help="openai: send the calls as OpenAI Batch API jobs (half price, answered within 24 h); a re-run resumes")] = False,
+    poll_interval: Annotated[float, typer.Option(help="--batch-api: seconds between status checks")] = 30.0,
 ) -> None:
     """Summarise one article (printed as JSON or Markdown) or many (JSONL records, or files in --out)."""
     import asyncio
@@ -85,12 +87,14 @@ def summarise(
     from .inputs import iter_inputs
     from .ledger import Ledger
 
-    single = len(inputs) == 1 and out is None and fmt in (None, "json", "md", "html") and (
+    single = not batch_api and len(inputs) == 1 and out is None and fmt in (None, "json", "md", "html") and (
         inputs[0] == "-" or (not Path(inputs[0]).is_dir() and not inputs[0].endswith(".jsonl") and not any(c in inputs[0] for c in "*?["))
     )
     try:
         if fmt not in (None, "json", "jsonl", "md", "html"):
             raise ConfigError(f"unknown --format {fmt!r}; choose one of: json, jsonl, md, html")
+        if batch_api and backend != "openai":
+            raise ConfigError("--batch-api needs --backend openai (the Batch API is an OpenAI endpoint)")
         items = list(iter_inputs(inputs))
         if single:
             article = items[0].load()  # bad input fails before any model is loaded
@@ -110,14 +114,21 @@ def summarise(
         sys.stdout.write(render(record.summary, fmt or "json", record.article))
         return
     sink = Sink(stream=sys.stdout, out_dir=out, fmt=fmt or ("json" if out else "jsonl"))
-    on_record, stop = progress_printer(len(items))
+    progress = progress_printer(len(items))
     try:
-        stats = asyncio.run(runner.run(items, sink, workers=workers, on_record=on_record))
+        if batch_api:
+            from .batch_api import BatchAPIRunner, BatchClient
+
+            inner = getattr(runner.summariser.backend, "inner", runner.summariser.backend)
+            client = BatchClient(inner, runner, poll_interval=poll_interval, note=progress.note)
+            stats = BatchAPIRunner(runner, client).run(items, sink, on_record=progress.record)
+        else:
+            stats = asyncio.run(runner.run(items, sink, workers=workers, on_record=progress.record))
     except KeyboardInterrupt:
-        stop()
+        progress.stop()
         typer.echo("communique: interrupted; every finished record is written, a re-run does the rest", err=True)
         raise typer.Exit(130) from None
-    stop()
+    progress.stop()
     typer.echo(f"communique: {stats.line(summariser.backend.name, summariser.backend.model)}", err=True)
     if stats.failed:
         raise typer.Exit(8)

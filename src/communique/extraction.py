@@ -48,6 +48,16 @@ class Question:
     reask: bool = False  # a second try after a rejected answer: asked only within the budget (else None)
 
 
+@dataclass(frozen=True)
+class Call:
+    """One model call a session needs: the chat, the answer's type and the generation parameters."""
+
+    messages: list[dict[str, str]]
+    response_model: type[BaseModel]
+    params: GenerationParams
+    question: str = ""
+
+
 #: A strategy is a generator: it yields Questions, receives each answer, and returns the Draft.
 #: Written once, it runs under the sync driver and the async driver alike.
 Strategy = Callable[[Article, PromptVersion], Generator[Question, Any, Draft]]
@@ -107,14 +117,56 @@ class Session:
         self.tally.reasks += 1
         return True
 
-    def run(self) -> Draft:
+    def plan(self) -> Generator[Call, Completion[Any], Draft]:
+        """The whole extraction as a generator of model calls: it yields each :class:`Call`, is sent the
+        :class:`Completion`, or thrown the CommuniqueError the call failed with, and returns the Draft.
+        One plan serves three drivers: :meth:`run`, :meth:`arun`, and the Batch API's rounds."""
         results: list[tuple[chunking.Chunk, Draft | CommuniqueError]] = []
         for chunk, article in self._chunks():
             try:
-                results.append((chunk, self._run_one(article)))
+                results.append((chunk, (yield from self._plan_one(article))))
             except CommuniqueError as exc:
                 results.append((chunk, exc))
         return self._merge(results)
+
+    def _plan_one(self, article: Article) -> Generator[Call, Completion[Any], Draft]:
+        steps = strategy_for(self.prompt)(article, self.prompt)
+        answer: Any = None
+        while True:
+            try:
+                question = steps.send(answer)
+            except StopIteration as stop:
+                return stop.value
+            answer = None
+            if self._admit(question):
+                call = Call(self.messages(article, question), question.response_model, self._params(question), question.template)
+                answer = self._count((yield call))
+
+    def run(self) -> Draft:
+        plan = self.plan()
+        outcome: Completion[Any] | CommuniqueError | None = None
+        while True:
+            try:
+                call = plan.throw(outcome) if isinstance(outcome, CommuniqueError) else plan.send(outcome)
+            except StopIteration as stop:
+                return stop.value
+            try:
+                outcome = self.backend.complete(call.messages, call.response_model, call.params)
+            except CommuniqueError as exc:
+                outcome = exc
+
+    async def arun(self) -> Draft:
+        plan = self.plan()
+        outcome: Completion[Any] | CommuniqueError | None = None
+        while True:
+            try:
+                call = plan.throw(outcome) if isinstance(outcome, CommuniqueError) else plan.send(outcome)
+            except StopIteration as stop:
+                return stop.value
+            try:
+                outcome = await self.backend.acomplete(call.messages, call.response_model, call.params)
+            except CommuniqueError as exc:
+                outcome = exc
 
     def _merge(self, results: list[tuple[chunking.Chunk, Draft | CommuniqueError]]) -> Draft:
         """Merge chunk drafts; a failed chunk is a warning (partial result) unless nothing succeeded."""
@@ -127,41 +179,6 @@ class Session:
                 f"partial result: chunk at characters {chunk.start}-{chunk.end} of {len(self.article.text)} failed: {exc}"
             )
         return chunking.merge(parts)
-
-    def _run_one(self, article: Article) -> Draft:
-        steps = strategy_for(self.prompt)(article, self.prompt)
-        answer: Any = None
-        try:
-            while True:
-                question = steps.send(answer)
-                answer = None
-                if self._admit(question):
-                    answer = self._count(self.backend.complete(
-                        self.messages(article, question), question.response_model, self._params(question)))
-        except StopIteration as stop:
-            return stop.value
-
-    async def arun(self) -> Draft:
-        results: list[tuple[chunking.Chunk, Draft | CommuniqueError]] = []
-        for chunk, article in self._chunks():
-            try:
-                results.append((chunk, await self._arun_one(article)))
-            except CommuniqueError as exc:
-                results.append((chunk, exc))
-        return self._merge(results)
-
-    async def _arun_one(self, article: Article) -> Draft:
-        steps = strategy_for(self.prompt)(article, self.prompt)
-        answer: Any = None
-        try:
-            while True:
-                question = steps.send(answer)
-                answer = None
-                if self._admit(question):
-                    answer = self._count(await self.backend.acomplete(
-                        self.messages(article, question), question.response_model, self._params(question)))
-        except StopIteration as stop:
-            return stop.value
 
 
 def single_call(article: Article, prompt: PromptVersion) -> Generator[Question, Any, Draft]:

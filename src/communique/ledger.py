@@ -52,6 +52,19 @@ CREATE TABLE IF NOT EXISTS results (
     summary TEXT NOT NULL,
     ts REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS batch_jobs (
+    id TEXT PRIMARY KEY,
+    server TEXT NOT NULL,
+    created REAL NOT NULL,
+    status TEXT NOT NULL,
+    custom_ids TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS batch_answers (
+    custom_id TEXT PRIMARY KEY,
+    batch_id TEXT,
+    body TEXT NOT NULL,
+    ts REAL NOT NULL
+);
 """
 
 
@@ -100,6 +113,37 @@ class Ledger:
                 (key, article_id, article_sha256, prompt, schema_version, model, summary_json, time.time()),
             )
 
+    # -- the OpenAI Batch API: jobs submitted and answers collected, so a re-run resubmits nothing ------
+    def add_batch_job(self, batch_id: str, server: str, status: str, custom_ids: list[str]) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO batch_jobs VALUES (?, ?, ?, ?, ?)",
+                             (batch_id, server, time.time(), status, json.dumps(custom_ids)))
+
+    def set_batch_status(self, batch_id: str, status: str) -> None:
+        with self._lock:
+            self._db.execute("UPDATE batch_jobs SET status = ? WHERE id = ?", (status, batch_id))
+
+    def open_batch_jobs(self, server: str, finished: set[str]) -> dict[str, set[str]]:
+        """Jobs on ``server`` not yet collected (status not in ``finished``): id -> their custom ids."""
+        with self._lock:
+            rows = self._db.execute("SELECT id, status, custom_ids FROM batch_jobs WHERE server = ? ORDER BY created",
+                                    (server,)).fetchall()
+        return {bid: set(json.loads(ids)) for bid, status, ids in rows if status not in finished}
+
+    def store_batch_answer(self, custom_id: str, batch_id: str, body: str) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO batch_answers VALUES (?, ?, ?, ?)",
+                             (custom_id, batch_id, body, time.time()))
+
+    def batch_answers(self, custom_ids: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        with self._lock:
+            for i in range(0, len(custom_ids), 500):
+                part = custom_ids[i : i + 500]
+                sql = f"SELECT custom_id, body FROM batch_answers WHERE custom_id IN ({', '.join('?' * len(part))})"
+                found.update(self._db.execute(sql, part).fetchall())
+        return found
+
     def calls(self, *, limit: int = 50, model: str | None = None, errors_only: bool = False,
               article: str | None = None) -> list[sqlite3.Row]:
         where, args = [], []
@@ -133,8 +177,13 @@ class LedgerBackend(Backend):
 
     def _log(self, response_model: type[Any], params: GenerationParams, done: Completion[Any] | None,
              error: Exception | None, started: float) -> None:
+        self.log(response_model, params, done, error, time.perf_counter() - started, current_article.get())
+
+    def log(self, response_model: type[Any], params: GenerationParams, done: Completion[Any] | None,
+            error: Exception | None, latency_s: float, article: tuple[str, str]) -> None:
+        """Write one call; used directly by drivers that call the model other than through this backend."""
         schema = json.dumps(response_model.model_json_schema(), sort_keys=True)
-        article_id, article_sha = current_article.get()
+        article_id, article_sha = article
         self.ledger.log_call(
             article_id=article_id, article_sha256=article_sha, prompt=self.prompt_key,
             prompt_hash=self.prompt_hash, question=response_model.__name__,
@@ -143,7 +192,7 @@ class LedgerBackend(Backend):
             prompt_tokens=done.prompt_tokens if done else None,
             completion_tokens=done.completion_tokens if done else None,
             attempts=done.attempts if done else None,
-            latency_s=round(time.perf_counter() - started, 3),
+            latency_s=round(latency_s, 3),
             error=f"{type(error).__name__}: {error}" if error else None,
         )
 

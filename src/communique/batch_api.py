@@ -1,0 +1,291 @@
+"""The OpenAI Batch API: many articles' model calls sent as batch jobs, answered within the completion
+window (up to 24 h) at half the price of the same calls made at once.
+
+Rounds. Each article's extraction is a plan of calls, and a later call may depend on an earlier answer
+(prompt v2 asks for parties and chairs, may re-ask rejected parties, then asks about domains and
+speakers). A round takes the next call of every unfinished article, writes them into one JSONL input
+file, uploads it (``files``), creates a batch (``batches``), polls it until it ends, reads its output
+and error files, and sends each answer back to its article's plan. An article whose plan is done is
+grounded, cached and written at once. Prompt v1 needs one round; v2 two to four. An answer that fails
+validation is re-asked in the next round (instructor writes the re-ask), within the backend's
+``max_reasks``.
+
+Resume. A request's ``custom_id`` is a hash of the request itself, so a re-run asks identical questions
+under identical ids. Every batch created and every answer collected is kept in the ledger: a re-run
+takes collected answers from it, waits for batches still open instead of submitting their requests
+again, and submits only what no batch holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import openai
+from instructor.processing.response import handle_reask_kwargs, handle_response_model, process_response
+from openai.types.chat import ChatCompletion
+from pydantic import BaseModel
+from tenacity import Retrying
+
+from .backends.base import Completion
+from .backends.openai import MODES, OpenAIBackend, explain
+from .batch import BatchRunner, Record, Sink, Stats
+from .errors import BackendUnavailable, CommuniqueError, ConfigError, ExtractionFailed
+from .extraction import Call, Session
+from .inputs import Article, InputItem
+from .ledger import LedgerBackend
+from .schema.v1 import Summary
+
+ENDPOINT = "/v1/chat/completions"
+FINISHED = {"completed", "failed", "expired", "cancelled"}
+#: OpenAI's limit on requests in one batch input file.
+MAX_REQUESTS_PER_BATCH = 50_000
+
+
+@dataclass
+class Request:
+    """One chat-completions request in a batch file, and how to read its answer."""
+
+    custom_id: str
+    body: dict[str, Any]
+    response_model: type[BaseModel]  # as instructor prepared it, for parsing the answer
+    call: Call
+    attempt: int = 1
+
+
+class BatchClient:
+    """Upload, submit, poll and collect through the openai SDK, keeping every job and answer in the ledger."""
+
+    def __init__(self, backend: OpenAIBackend, runner: BatchRunner, *, poll_interval: float = 30.0,
+                 completion_window: str = "24h", max_requests: int = MAX_REQUESTS_PER_BATCH,
+                 note: Callable[[str], None] = lambda line: None) -> None:
+        if runner.ledger is None:
+            raise ConfigError("the Batch API mode keeps its jobs in the ledger; it needs one")
+        self.backend, self.ledger = backend, runner.ledger
+        self.mode = backend._mode or (backend.requested_mode if backend.requested_mode != "auto" else "json_schema")
+        self.server = backend.base_url or "https://api.openai.com/v1"
+        self.poll_interval, self.completion_window, self.max_requests = poll_interval, completion_window, max_requests
+        self.note = note
+        self.client = openai.OpenAI(api_key=backend._secret, base_url=backend.base_url, timeout=backend.timeout, max_retries=0)
+
+    def _retry(self, what: str, fn: Callable[[], Any]) -> Any:
+        """One SDK call with the backend's transport retries; a persistent failure names what failed."""
+        try:
+            for attempt in Retrying(**self.backend._retrying_kwargs()):
+                with attempt:
+                    return fn()
+        except Exception as exc:
+            failure = self.backend._failure(exc)
+            raise BackendUnavailable(f"Batch API, {what}: {failure}") from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # -- requests ----------------------------------------------------------------------------------
+    def request(self, call: Call) -> Request:
+        kwargs = self.backend._request(self.mode, call.messages, call.response_model, call.params)
+        response_model, extra = kwargs.pop("response_model"), kwargs.pop("extra_body", {})
+        kwargs.pop("max_retries")
+        prepared, body = handle_response_model(response_model, mode=MODES[self.mode], **kwargs)
+        body.update(extra)
+        return self._request(body, prepared, call)
+
+    def _request(self, body: dict[str, Any], prepared: Any, call: Call, attempt: int = 1) -> Request:
+        digest = hashlib.sha256(json.dumps([self.server, body], sort_keys=True).encode()).hexdigest()
+        return Request(f"cq-{digest[:40]}", body, prepared, call, attempt)
+
+    def parse(self, request: Request, answer: str) -> Completion[Any] | Request | ExtractionFailed:
+        """The validated answer; or, when it fails validation, the re-ask to send next (within the
+        backend's budget of re-asks), or the error once that is spent."""
+        completion = ChatCompletion.model_validate_json(answer)
+        try:
+            value = process_response(completion, response_model=request.response_model, stream=False,
+                                     mode=MODES[self.mode])
+        except Exception as exc:  # ValidationError, JSON errors, a truncated answer
+            if request.attempt > self.backend.max_reasks:
+                return ExtractionFailed(
+                    f"{self.backend.model} gave no valid answer within {request.attempt} attempts: {explain(exc)}")
+            body = handle_reask_kwargs(dict(request.body), MODES[self.mode], completion, exc)
+            return self._request(body, request.response_model, request.call, request.attempt + 1)
+        usage = completion.usage
+        return Completion(value=value, prompt_tokens=usage.prompt_tokens if usage else 0,
+                          completion_tokens=usage.completion_tokens if usage else 0, attempts=request.attempt,
+                          extra={"mode": self.mode, "batch": True})
+
+    # -- one round -----------------------------------------------------------------------------------
+    def answers(self, requests: list[Request]) -> dict[str, str | CommuniqueError]:
+        """The raw answer (a chat completion as JSON) or the error, for each request's ``custom_id``."""
+        unique = {r.custom_id: r for r in requests}
+        found: dict[str, str | CommuniqueError] = dict(self.ledger.batch_answers(list(unique)))
+        if found:
+            self.note(f"  {len(found)} answer(s) collected by an earlier run")
+        missing = set(unique) - set(found)
+        waiting = {bid: ids & missing for bid, ids in self.ledger.open_batch_jobs(self.server, FINISHED).items()
+                   if ids & missing}
+        for bid, ids in waiting.items():
+            self.note(f"  {len(ids)} request(s) are in {bid}, submitted by an earlier run: waiting for it")
+        held = set().union(*waiting.values()) if waiting else set()
+        todo = [r for c, r in unique.items() if c in missing and c not in held]  # in input order
+        for start in range(0, len(todo), self.max_requests):
+            part = todo[start : start + self.max_requests]
+            try:
+                waiting[self.submit(part)] = {r.custom_id for r in part}
+            except BackendUnavailable as exc:
+                found.update({r.custom_id: exc for r in part})
+        for bid, ids in waiting.items():
+            found.update(self.collect(bid, ids))
+        return found
+
+    def submit(self, requests: list[Request]) -> str:
+        lines = [json.dumps({"custom_id": r.custom_id, "method": "POST", "url": ENDPOINT, "body": r.body},
+                            ensure_ascii=False) for r in requests]
+        data = ("\n".join(lines) + "\n").encode("utf-8")
+        uploaded = self._retry("uploading the input file", lambda: self.client.files.create(
+            file=("communique-batch.jsonl", data, "application/jsonl"), purpose="batch"))
+        batch = self._retry("creating the batch", lambda: self.client.batches.create(
+            input_file_id=uploaded.id, endpoint=ENDPOINT, completion_window=self.completion_window,  # type: ignore[arg-type]
+            metadata={"tool": "communique", "requests": str(len(requests))}))
+        self.ledger.add_batch_job(batch.id, self.server, batch.status, [r.custom_id for r in requests])
+        self.note(f"  submitted {batch.id}: {len(requests)} request(s), {len(data):,} bytes")
+        return batch.id
+
+    def wait(self, batch_id: str) -> Any:
+        seen = None
+        while True:
+            batch = self._retry(f"polling {batch_id}", lambda: self.client.batches.retrieve(batch_id))
+            counts = batch.request_counts
+            state = (batch.status, counts.completed if counts else 0, counts.failed if counts else 0)
+            if state != seen:
+                total = counts.total if counts else "?"
+                self.note(f"  {batch_id}: {batch.status}, {state[1]}/{total} answered, {state[2]} failed")
+                seen = state
+            if batch.status in FINISHED:
+                return batch
+            time.sleep(self.poll_interval)
+
+    def collect(self, batch_id: str, ids: set[str]) -> dict[str, str | CommuniqueError]:
+        try:
+            batch = self.wait(batch_id)
+            got: dict[str, str | CommuniqueError] = {}
+            for file_id in (batch.output_file_id, batch.error_file_id):
+                if file_id:
+                    text = self._retry(f"reading {file_id}", lambda f=file_id: self.client.files.content(f).text)
+                    got.update(self._read_results(batch_id, text))
+        except BackendUnavailable as exc:  # the job stays open in the ledger: a re-run waits for it again
+            return {c: exc for c in ids}
+        self.ledger.set_batch_status(batch_id, batch.status)
+        why = "; ".join(e.message or e.code or "" for e in (batch.errors.data or [])) if batch.errors else ""
+        ended = f"{batch_id} ended {batch.status}" + (f" ({why})" if why else "")
+        return {c: got.get(c, BackendUnavailable(f"{ended} without answering this request")) for c in ids}
+
+    def _read_results(self, batch_id: str, text: str) -> dict[str, str | CommuniqueError]:
+        got: dict[str, str | CommuniqueError] = {}
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                custom_id = row["custom_id"]
+            except (json.JSONDecodeError, KeyError, TypeError):
+                self.note(f"  {batch_id}: result line {number} is not a result; skipped")
+                continue
+            response = row.get("response") or {}
+            if response.get("status_code") == 200 and isinstance(response.get("body"), dict):
+                answer = json.dumps(response["body"])
+                self.ledger.store_batch_answer(custom_id, batch_id, answer)
+                got[custom_id] = answer
+            else:
+                error = row.get("error") or (response.get("body") or {}).get("error") or {}
+                message = error.get("message") if isinstance(error, dict) else str(error)
+                status = response.get("status_code")
+                got[custom_id] = BackendUnavailable(
+                    f"{batch_id} answered this request with " + (f"HTTP {status}: " if status else "an error: ")
+                    + (message or "no message"))
+        return got
+
+
+@dataclass
+class Pending:
+    """An article whose plan is waiting for an answer."""
+
+    item: InputItem
+    article: Article
+    session: Session
+    plan: Any
+    request: Request
+    started: float = field(default_factory=time.perf_counter)
+
+
+class BatchAPIRunner:
+    """Drive every article's plan in rounds of Batch API jobs; records are written as articles finish."""
+
+    def __init__(self, runner: BatchRunner, client: BatchClient) -> None:
+        self.runner, self.client = runner, client
+        backend = runner.summariser.backend
+        self.ledger_backend = backend if isinstance(backend, LedgerBackend) else None
+
+    def _advance(self, p: Pending, outcome: Completion[Any] | CommuniqueError | None) -> Record | None:
+        """Send the outcome into the plan: the next request goes into ``p``, or the article is done."""
+        try:
+            call = p.plan.throw(outcome) if isinstance(outcome, CommuniqueError) else p.plan.send(outcome)
+        except StopIteration as stop:
+            summary: Summary | CommuniqueError = self.runner.summariser._finish(p.session, stop.value, p.started)
+            return self.runner.finish(p.item, p.article, summary, p.started)
+        except CommuniqueError as exc:
+            return self.runner.finish(p.item, p.article, exc, p.started)
+        p.request = self.client.request(call)
+        return None
+
+    def run(self, items: Iterable[InputItem], sink: Sink, *, on_record: Callable[[Record], None] | None = None) -> Stats:
+        stats = Stats(price_factor=0.5)
+
+        def emit(record: Record) -> None:
+            sink.write(record)
+            stats.add(record)
+            if on_record:
+                on_record(record)
+
+        pending: list[Pending] = []
+        for item in items:
+            article = self.runner.begin(item)
+            if isinstance(article, Record):
+                emit(article)
+                continue
+            session = self.runner.summariser._session(article)
+            p = Pending(item, article, session, session.plan(), request=None)  # type: ignore[arg-type]
+            if (record := self._advance(p, None)) is not None:
+                emit(record)
+            else:
+                pending.append(p)
+
+        round_ = 0
+        while pending:
+            round_ += 1
+            self.client.note(f"Batch API round {round_}: {len(pending)} article(s) waiting for an answer")
+            submitted = time.perf_counter()
+            answers = self.client.answers([p.request for p in pending])
+            latency = time.perf_counter() - submitted
+            still: list[Pending] = []
+            for p in pending:
+                answer = answers[p.request.custom_id]
+                call = p.request.call
+                outcome = answer if isinstance(answer, CommuniqueError) else self.client.parse(p.request, answer)
+                if isinstance(outcome, Request):  # a re-ask, next round
+                    p.request = outcome
+                    still.append(p)
+                    continue
+                if isinstance(outcome, Completion):
+                    outcome.latency_s = latency
+                if self.ledger_backend is not None:
+                    done = outcome if isinstance(outcome, Completion) else None
+                    error = outcome if isinstance(outcome, CommuniqueError) else None
+                    self.ledger_backend.log(call.response_model, call.params, done, error, latency,
+                                            (p.article.id, p.article.sha256))
+                if (record := self._advance(p, outcome)) is not None:
+                    emit(record)
+                else:
+                    still.append(p)
+            pending = still
+        return stats
