@@ -4,7 +4,7 @@ The server (tests/scripted_server.py) answers every request after a fixed delay,
 with network and queueing latency does; the figure is articles per second through the whole CLI
 path (inputs, prompts, HTTP, instructor, grounding, ledger, output), and the ratio to one worker.
 
-Usage: python bench/bench_workers.py [--articles 48] [--delay 0.5]
+Usage: python bench/bench_workers.py [--articles 96] [--delay 1.0]
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from scripted_server import SEED_DRAFT, ScriptedServer  # noqa: E402
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--articles", type=int, default=48)
-    ap.add_argument("--delay", type=float, default=0.5)
+    ap.add_argument("--articles", type=int, default=96)
+    ap.add_argument("--delay", type=float, default=1.0)
     args = ap.parse_args()
     seed = (ROOT / "seeds" / "israel-morocco-steering-committee-2023.txt").read_text(encoding="utf-8")
     rates = {}

@@ -16,6 +16,6 @@ if __name__ == "__main__":
     import os
 
     print(f"machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()} {platform.machine()}")
-    for script, args in (("bench_seed.py", ["--runs", "3"]), ("bench_workers.py", ["--articles", "48", "--delay", "1.0"])):
+    for script, args in (("bench_seed.py", ["--runs", "3"]), ("bench_workers.py", ["--articles", "96", "--delay", "1.0"])):
         print(f"\n== {script}", flush=True)
         subprocess.run([sys.executable, str(HERE / script), *args], check=True)

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import contextvars
+import functools
 import hashlib
 import json
 import os
@@ -166,6 +167,13 @@ class Ledger:
         self._db.close()
 
 
+@functools.lru_cache(maxsize=256)
+def schema_hash(response_model: type[Any]) -> str:
+    """A short hash of an answer type's JSON Schema (computed once per type: it costs milliseconds)."""
+    schema = json.dumps(response_model.model_json_schema(), sort_keys=True)
+    return hashlib.sha256(schema.encode()).hexdigest()[:16]
+
+
 class LedgerBackend(Backend):
     """Wraps a backend and writes every call, answered or failed, into the ledger."""
 
@@ -182,12 +190,11 @@ class LedgerBackend(Backend):
     def log(self, response_model: type[Any], params: GenerationParams, done: Completion[Any] | None,
             error: Exception | None, latency_s: float, article: tuple[str, str]) -> None:
         """Write one call; used directly by drivers that call the model other than through this backend."""
-        schema = json.dumps(response_model.model_json_schema(), sort_keys=True)
         article_id, article_sha = article
         self.ledger.log_call(
             article_id=article_id, article_sha256=article_sha, prompt=self.prompt_key,
             prompt_hash=self.prompt_hash, question=response_model.__name__,
-            schema_hash=hashlib.sha256(schema.encode()).hexdigest()[:16], backend=self.name, model=self.model,
+            schema_hash=schema_hash(response_model), backend=self.name, model=self.model,
             parameters={**params.as_dict(), **self.inner.describe()},
             prompt_tokens=done.prompt_tokens if done else None,
             completion_tokens=done.completion_tokens if done else None,
