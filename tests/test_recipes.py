@@ -4,6 +4,7 @@ local Ray cluster. Plumbing: answers come from the scripted loopback server (no 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ def test_map_batches_summarises_every_row_and_keeps_bad_rows_as_errors(tmp_path:
     source = tmp_path / "articles.jsonl"
     source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
 
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no network here; Ray must not try to report
     with ScriptedServer([("call", decomposed_answer)]) as server:
         ray.init(num_cpus=2, object_store_memory=200 * 1024 * 1024, include_dashboard=False,
                  ignore_reinit_error=True, log_to_driver=False)
