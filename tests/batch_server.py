@@ -11,8 +11,8 @@ assistant's content, wrapped in a chat completion) or ``(status, payload)`` for 
 goes to the error file, as OpenAI does. Alternatively ``forward_to`` sends every request to a real
 chat-completions server (llama.cpp's, serving a real model) and keeps its answer.
 
-Knobs for tests: ``hold`` (a threading.Event: batches stay in_progress until it is set), ``expire_after``
-(answer that many requests of a batch, then end it "expired"), ``garbage_line`` (add a line that is not
+Knobs for tests: ``hold`` (a threading.Event: batches stay in_progress until it is set), ``expire_at``
+(answer requests in order until one whose body contains this text, then end the batch "expired"), ``garbage_line`` (add a line that is not
 a result to the output file). Every request to the stand-in is counted in ``hits``.
 """
 
@@ -39,9 +39,9 @@ Answer = Callable[[dict[str, Any]], Any]
 
 class BatchStandIn:
     def __init__(self, answer: Answer | None = None, *, forward_to: str | None = None, step_seconds: float = 0.05,
-                 expire_after: int | None = None, garbage_line: bool = False) -> None:
+                 expire_at: str | None = None, garbage_line: bool = False) -> None:
         self.answer, self.forward_to = answer, forward_to
-        self.step_seconds, self.expire_after, self.garbage_line = step_seconds, expire_after, garbage_line
+        self.step_seconds, self.expire_at, self.garbage_line = step_seconds, expire_at, garbage_line
         self.hold = threading.Event()
         self.hold.set()
         self.files: dict[str, dict[str, Any]] = {}
@@ -147,11 +147,13 @@ class BatchStandIn:
         time.sleep(self.step_seconds)
         batch["status"] = "in_progress"
         out, err = [], []
+        expired = False
         for n, line in enumerate(lines):
             self.hold.wait()
             if batch["status"] == "cancelled":
                 return
-            if self.expire_after is not None and n >= self.expire_after:
+            if self.expire_at is not None and self.expire_at in json.dumps(line["body"]):
+                expired = True
                 break
             status, payload = self._answer_line(line["body"])
             result = {"id": f"req-{n}", "custom_id": line["custom_id"],
@@ -167,7 +169,7 @@ class BatchStandIn:
             batch["output_file_id"] = self._new_file("\n".join(out).encode() + b"\n", "output.jsonl", "batch_output")["id"]
         if err:
             batch["error_file_id"] = self._new_file("\n".join(err).encode() + b"\n", "errors.jsonl", "batch_output")["id"]
-        batch["status"] = "expired" if self.expire_after is not None and self.expire_after < len(lines) else "completed"
+        batch["status"] = "expired" if expired else "completed"
 
     def __enter__(self) -> BatchStandIn:
         self.thread.start()

@@ -70,9 +70,9 @@ def test_batch_api_gives_the_same_summaries_as_online_calls_at_half_the_price(tm
     for article in ("seed", "curly_quotes", "nested_quotes", "no_quotes"):
         assert facts(got[article]) == facts(want[article]), article
         assert got[article]["summary"]["provenance"]["calls"] == want[article]["summary"]["provenance"]["calls"]
-    # France is rejected and re-asked, as online: rounds of parties+chairs, re-ask, domains, speakers.
+    # Two rounds: every question that needs only the article, then the re-ask of the rejected France.
     rounds = re.findall(r"Batch API round (\d+)", batch.stderr)
-    assert 2 <= len(rounds) <= 4 and stand_in.hits["batch create"] == len(rounds) == stand_in.hits["file upload"]
+    assert len(rounds) == 2 and stand_in.hits["batch create"] == 2 == stand_in.hits["file upload"]
     assert {p["name"] for p in got["seed"]["summary"]["parties"]} == {"Israel", "Morocco"}
     # Every model call is in the ledger, as online; the Batch API costs half.
     with sqlite3.connect(tmp_path / "b.sqlite") as b, sqlite3.connect(tmp_path / "o.sqlite") as o:
@@ -99,12 +99,12 @@ def test_interrupted_while_a_batch_runs_the_rerun_waits_for_it_instead_of_resubm
         assert proc.returncode == 130, err
         assert out == "" and stand_in.hits["batch create"] == 1
         first_round = {line["custom_id"] for line in stand_in.request_lines}
-        assert len(first_round) == 3
+        assert len(first_round) == 6  # parties and chairs, and domains, for each of the 3 articles
 
         stand_in.hold.set()
         again = subprocess.run(summarise(stand_in.base_url, db, str(d)), capture_output=True, text=True, timeout=300)
         assert again.returncode == 0, again.stderr
-        assert "3 request(s) are in batch_2, submitted by an earlier run: waiting for it" in again.stderr
+        assert "6 request(s) are in batch_2, submitted by an earlier run: waiting for it" in again.stderr
         assert {r["status"] for r in records(again.stdout).values()} == {"ok"}
         ids = [line["custom_id"] for line in stand_in.request_lines]
         assert len(ids) == len(set(ids)), "a request was submitted twice"
@@ -117,29 +117,30 @@ def test_interrupted_while_a_batch_runs_the_rerun_waits_for_it_instead_of_resubm
 
 def test_failed_expired_and_garbled_results_fail_only_their_articles_and_a_rerun_redoes_only_those(tmp_path: Path) -> None:
     seed = (CASES / "seed" / "article.txt").read_text(encoding="utf-8")
-    d = folder(tmp_path, "curly_quotes", "reordered", extra={"failing.txt": seed + "\n\nFAILME"})
+    d = folder(tmp_path, "curly_quotes", extra={"failing.txt": seed + "\n\nFAILME", "late.txt": seed + "\n\nLATE"})
     db = tmp_path / "ledger.sqlite"
-    with BatchStandIn(decomposed_answer, expire_after=2, garbage_line=True) as stand_in:
+    with BatchStandIn(decomposed_answer, expire_at="LATE", garbage_line=True) as stand_in:
         done = subprocess.run(summarise(stand_in.base_url, db, str(d)), capture_output=True, text=True, timeout=300)
         assert done.returncode == 8, done.stderr
         got = records(done.stdout)
-        # Requests go in input order; the stand-in answers two (the second with HTTP 500), then expires.
+        # Requests go in input order; the stand-in answers those of two articles (the second's with
+        # HTTP 500), then the batch expires before the third's.
         status = {k: r["status"] for k, r in got.items()}
-        assert status == {"curly_quotes": "ok", "failing": "error", "reordered": "error"}, status
+        assert status == {"curly_quotes": "ok", "failing": "error", "late": "error"}, status
         errors = [r["error"] for r in got.values() if r["status"] == "error"]
         assert any("answered this request with HTTP 500: this chunk always fails" in e for e in errors), errors
         assert any("ended expired without answering this request" in e for e in errors), errors
         assert "is not a result; skipped" in done.stderr
 
-        stand_in.expire_after, stand_in.garbage_line = None, False
+        stand_in.expire_at, stand_in.garbage_line = None, False
         lines_before = len(stand_in.request_lines)
         again = subprocess.run(summarise(stand_in.base_url, db, str(d)), capture_output=True, text=True, timeout=300)
         now = {k: r["status"] for k, r in records(again.stdout).items()}
-        assert now == {"curly_quotes": "skipped", "failing": "error", "reordered": "ok"}, now
+        assert now == {"curly_quotes": "skipped", "failing": "error", "late": "ok"}, now
         # The re-run asks the first question again only for the two articles without a summary.
         firsts = [line for line in stand_in.request_lines[lines_before:]
                   if line["body"]["response_format"]["schema"]["title"] == "PartiesAndChairs"]
-        assert len(firsts) == 2
+        assert len(firsts) == 2 and "LATE" in json.dumps(firsts[-1]["body"])
 
 
 def test_an_invalid_answer_is_reasked_in_the_next_round(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ answers these questions is measured by the live eval."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -24,7 +25,8 @@ def test_decomposed_questions_and_checks(seed_text: str) -> None:
     with ScriptedServer([("call", answer)]) as server:
         s = summariser(server).summarise(article)
     titles = [r["body"]["response_format"]["schema"]["title"] for r in server.requests]
-    assert titles == ["PartiesAndChairs", "PartiesOnly", "DomainPick", "Attribution"]
+    # The three judgements that need only the article first, then the re-ask that needs the first answer.
+    assert titles == ["PartiesAndChairs", "DomainPick", "Attribution", "PartiesOnly"]
     # France is not in the article: rejected, re-asked once, reported.
     assert [p.name for p in s.parties] == ["Israel", "Morocco"]
     assert [(r.field, r.value) for r in s.rejected] == [("parties", "France")]
@@ -37,10 +39,18 @@ def test_decomposed_questions_and_checks(seed_text: str) -> None:
     # only the quotation with no cue at all is asked about.
     assert len(s.quotes) == 8 and all(article[q.span.start:q.span.end] == q.text for q in s.quotes)
     assert [q.speaker for q in s.quotes][:3] == ["The Moroccan army", "Israel's Defense Ministry", "Israel's Defense Ministry"]
-    asked = server.requests[-1]["body"]["messages"][-1]["content"].split("QUESTION:")[1]
+    asked = server.requests[2]["body"]["messages"][-1]["content"].split("QUESTION:")[1]
     assert "A new chapter has begun." in asked and "Cooperation is expected" not in asked
     assert s.quotes[-1].speaker is None  # the scripted answer was "unknown"
     assert s.provenance.calls == 4 and s.summary.startswith("Israel and Morocco held a meeting in Rabat on 2023-01-17")
+
+
+def test_questions_that_need_only_the_article_are_asked_concurrently(seed_text: str) -> None:
+    article = seed_text + '\n\nOfficials in Rabat were upbeat. "A new chapter has begun."'
+    with ScriptedServer([("call", answer)], delay=0.3) as server:
+        s = asyncio.run(summariser(server).asummarise(article))
+    assert server.max_in_flight == 3  # parties and chairs, domains, speakers: together
+    assert s.provenance.calls == 4 and [p.name for p in s.parties] == ["Israel", "Morocco"]
 
 
 def test_injected_instructions_are_hidden_from_the_model(seed_text: str) -> None:

@@ -208,14 +208,18 @@ class BatchClient:
 
 @dataclass
 class Pending:
-    """An article whose plan is waiting for an answer."""
+    """An article whose plan waits for answers: one slot per call it asked together."""
 
     item: InputItem
     article: Article
     session: Session
     plan: Any
-    request: Request
+    requests: list[Request] = field(default_factory=list)
+    outcomes: list[Completion[Any] | CommuniqueError | None] = field(default_factory=list)
     started: float = field(default_factory=time.perf_counter)
+
+    def waiting(self) -> list[Request]:
+        return [r for r, o in zip(self.requests, self.outcomes) if o is None]
 
 
 class BatchAPIRunner:
@@ -226,17 +230,36 @@ class BatchAPIRunner:
         backend = runner.summariser.backend
         self.ledger_backend = backend if isinstance(backend, LedgerBackend) else None
 
-    def _advance(self, p: Pending, outcome: Completion[Any] | CommuniqueError | None) -> Record | None:
-        """Send the outcome into the plan: the next request goes into ``p``, or the article is done."""
+    def _advance(self, p: Pending) -> Record | None:
+        """Send the answers (or the first error) into the plan: its next calls go into ``p``'s slots,
+        or the article is done and its record is returned."""
+        error = next((o for o in p.outcomes if isinstance(o, CommuniqueError)), None)
         try:
-            call = p.plan.throw(outcome) if isinstance(outcome, CommuniqueError) else p.plan.send(outcome)
+            calls = p.plan.throw(error) if error is not None else p.plan.send(p.outcomes if p.requests else None)
         except StopIteration as stop:
             summary: Summary | CommuniqueError = self.runner.summariser._finish(p.session, stop.value, p.started)
             return self.runner.finish(p.item, p.article, summary, p.started)
         except CommuniqueError as exc:
             return self.runner.finish(p.item, p.article, exc, p.started)
-        p.request = self.client.request(call)
+        p.requests = [self.client.request(c) for c in calls]
+        p.outcomes = [None] * len(calls)
         return None
+
+    def _settle(self, p: Pending, slot: int, answer: str | CommuniqueError, latency: float) -> None:
+        """Fill one slot with its completion or error, or put its re-ask in for the next round."""
+        request = p.requests[slot]
+        outcome = answer if isinstance(answer, CommuniqueError) else self.client.parse(request, answer)
+        if isinstance(outcome, Request):
+            p.requests[slot] = outcome
+            return
+        if isinstance(outcome, Completion):
+            outcome.latency_s = latency
+        p.outcomes[slot] = outcome
+        if self.ledger_backend is not None:
+            call = request.call
+            self.ledger_backend.log(call.response_model, call.params, outcome if isinstance(outcome, Completion) else None,
+                                    outcome if isinstance(outcome, CommuniqueError) else None, latency,
+                                    (p.article.id, p.article.sha256))
 
     def run(self, items: Iterable[InputItem], sink: Sink, *, on_record: Callable[[Record], None] | None = None) -> Stats:
         stats = Stats(price_factor=0.5)
@@ -254,8 +277,8 @@ class BatchAPIRunner:
                 emit(article)
                 continue
             session = self.runner.summariser._session(article)
-            p = Pending(item, article, session, session.plan(), request=None)  # type: ignore[arg-type]
-            if (record := self._advance(p, None)) is not None:
+            p = Pending(item, article, session, session.plan())
+            if (record := self._advance(p)) is not None:
                 emit(record)
             else:
                 pending.append(p)
@@ -265,25 +288,16 @@ class BatchAPIRunner:
             round_ += 1
             self.client.note(f"Batch API round {round_}: {len(pending)} article(s) waiting for an answer")
             submitted = time.perf_counter()
-            answers = self.client.answers([p.request for p in pending])
+            answers = self.client.answers([r for p in pending for r in p.waiting()])
             latency = time.perf_counter() - submitted
             still: list[Pending] = []
             for p in pending:
-                answer = answers[p.request.custom_id]
-                call = p.request.call
-                outcome = answer if isinstance(answer, CommuniqueError) else self.client.parse(p.request, answer)
-                if isinstance(outcome, Request):  # a re-ask, next round
-                    p.request = outcome
+                for slot, request in enumerate(p.requests):
+                    if p.outcomes[slot] is None:
+                        self._settle(p, slot, answers[request.custom_id], latency)
+                if any(o is None for o in p.outcomes):  # a re-ask goes out next round
                     still.append(p)
-                    continue
-                if isinstance(outcome, Completion):
-                    outcome.latency_s = latency
-                if self.ledger_backend is not None:
-                    done = outcome if isinstance(outcome, Completion) else None
-                    error = outcome if isinstance(outcome, CommuniqueError) else None
-                    self.ledger_backend.log(call.response_model, call.params, done, error, latency,
-                                            (p.article.id, p.article.sha256))
-                if (record := self._advance(p, outcome)) is not None:
+                elif (record := self._advance(p)) is not None:
                     emit(record)
                 else:
                     still.append(p)

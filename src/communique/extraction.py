@@ -7,6 +7,7 @@ stage's job, which checks every string against the article.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass, field
 from collections.abc import Callable, Generator
@@ -58,9 +59,12 @@ class Call:
     question: str = ""
 
 
-#: A strategy is a generator: it yields Questions, receives each answer, and returns the Draft.
+#: A strategy is a generator: it yields a Question, or a tuple of Questions that need only the article
+#: (asked together: concurrently on a server, in one round of the Batch API), receives the answer or the
+#: tuple of answers, and returns the Draft.
 #: Written once, it runs under the sync driver and the async driver alike.
-Strategy = Callable[[Article, PromptVersion], Generator[Question, Any, Draft]]
+Step = Question | tuple[Question, ...]
+Strategy = Callable[[Article, PromptVersion], Generator[Step, Any, Draft]]
 
 
 @dataclass
@@ -117,10 +121,11 @@ class Session:
         self.tally.reasks += 1
         return True
 
-    def plan(self) -> Generator[Call, Completion[Any], Draft]:
-        """The whole extraction as a generator of model calls: it yields each :class:`Call`, is sent the
-        :class:`Completion`, or thrown the CommuniqueError the call failed with, and returns the Draft.
-        One plan serves three drivers: :meth:`run`, :meth:`arun`, and the Batch API's rounds."""
+    def plan(self) -> Generator[list[Call], list[Completion[Any]], Draft]:
+        """The whole extraction as a generator of model calls: it yields the calls that can be made
+        together, is sent their completions in the same order, or thrown the CommuniqueError a
+        call failed with, and returns the Draft. One plan serves three drivers: :meth:`run`,
+        :meth:`arun`, and the Batch API's rounds."""
         results: list[tuple[chunking.Chunk, Draft | CommuniqueError]] = []
         for chunk, article in self._chunks():
             try:
@@ -129,44 +134,49 @@ class Session:
                 results.append((chunk, exc))
         return self._merge(results)
 
-    def _plan_one(self, article: Article) -> Generator[Call, Completion[Any], Draft]:
+    def _plan_one(self, article: Article) -> Generator[list[Call], list[Completion[Any]], Draft]:
         steps = strategy_for(self.prompt)(article, self.prompt)
         answer: Any = None
         while True:
             try:
-                question = steps.send(answer)
+                step = steps.send(answer)
             except StopIteration as stop:
                 return stop.value
-            answer = None
-            if self._admit(question):
-                call = Call(self.messages(article, question), question.response_model, self._params(question), question.template)
-                answer = self._count((yield call))
+            questions = step if isinstance(step, tuple) else (step,)
+            admitted = [self._admit(q) for q in questions]
+            calls = [Call(self.messages(article, q), q.response_model, self._params(q), q.template)
+                     for q, ok in zip(questions, admitted) if ok]
+            done = iter((yield calls) if calls else [])
+            values = [self._count(next(done)) if ok else None for ok in admitted]
+            answer = tuple(values) if isinstance(step, tuple) else values[0]
 
     def run(self) -> Draft:
         plan = self.plan()
-        outcome: Completion[Any] | CommuniqueError | None = None
+        outcome: list[Completion[Any]] | CommuniqueError | None = None
         while True:
             try:
-                call = plan.throw(outcome) if isinstance(outcome, CommuniqueError) else plan.send(outcome)
+                calls = plan.throw(outcome) if isinstance(outcome, CommuniqueError) else plan.send(outcome)  # type: ignore[arg-type]
             except StopIteration as stop:
                 return stop.value
             try:
-                outcome = self.backend.complete(call.messages, call.response_model, call.params)
+                outcome = [self.backend.complete(c.messages, c.response_model, c.params) for c in calls]
             except CommuniqueError as exc:
                 outcome = exc
 
     async def arun(self) -> Draft:
         plan = self.plan()
-        outcome: Completion[Any] | CommuniqueError | None = None
+        outcome: list[Completion[Any]] | CommuniqueError | None = None
         while True:
             try:
-                call = plan.throw(outcome) if isinstance(outcome, CommuniqueError) else plan.send(outcome)
+                calls = plan.throw(outcome) if isinstance(outcome, CommuniqueError) else plan.send(outcome)  # type: ignore[arg-type]
             except StopIteration as stop:
                 return stop.value
-            try:
-                outcome = await self.backend.acomplete(call.messages, call.response_model, call.params)
-            except CommuniqueError as exc:
-                outcome = exc
+            done = await asyncio.gather(*(self.backend.acomplete(c.messages, c.response_model, c.params) for c in calls),
+                                        return_exceptions=True)
+            failed = next((r for r in done if isinstance(r, BaseException)), None)
+            if failed is not None and not isinstance(failed, CommuniqueError):
+                raise failed
+            outcome = failed if failed is not None else list(done)  # type: ignore[arg-type]
 
     def _merge(self, results: list[tuple[chunking.Chunk, Draft | CommuniqueError]]) -> Draft:
         """Merge chunk drafts; a failed chunk is a warning (partial result) unless nothing succeeded."""
@@ -181,7 +191,7 @@ class Session:
         return chunking.merge(parts)
 
 
-def single_call(article: Article, prompt: PromptVersion) -> Generator[Question, Any, Draft]:
+def single_call(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Draft]:
     draft = yield Question("user", Draft)
     return draft
 
@@ -235,7 +245,7 @@ def speaker_options(text: str, quotes: list[candidates.QuoteCandidate], around: 
     return list(seen.values())[:MAX_SPEAKER_OPTIONS]
 
 
-def decomposed(article: Article, prompt: PromptVersion) -> Generator[Question, Any, Draft]:
+def decomposed(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Draft]:
     text = article.text
     draft = Draft()
     injected = candidates.find_instructions(text)
@@ -249,15 +259,40 @@ def decomposed(article: Article, prompt: PromptVersion) -> Generator[Question, A
     def ask(template: str, model: type[BaseModel], max_tokens: int | None = None, **context: Any) -> Question:
         return Question(template, model, max_tokens, {"article": shown, **context})
 
-    # 1. Parties, and which of the people named where the article says "chaired" chaired.
-    options = candidates.chair_candidates(text)
-    by_name = {o.name: o for o in options}
-    pc = yield ask("parties_chairs", _parties_chairs_model([o.name for o in options]), 240,
-                   chairs=[o.name for o in options])
+    # What can be found exactly is found first: chair candidates (people named where the article says
+    # "chaired"), domain mentions (the lexicon), quotations and their speech cues.
+    chair_options = candidates.chair_candidates(text)
+    by_name = {o.name: o for o in chair_options}
+    mentions = candidates.find_domains(text)
+    domain_options = [m.wording for m in mentions]
+    quotes = candidates.find_quotes(text)
+    candidates.attach_cues(text, quotes)
+    speakers: dict[int, str | None] = {i: (q.strong_cue.speaker if q.strong_cue else None) for i, q in enumerate(quotes)}
+    open_ = [i for i, q in enumerate(quotes) if q.strong_cue is None]  # no strong cue: the model decides
+    speaker_choices = speaker_options(text, quotes, open_) if open_ else []
+    keys = [f"q{n}" for n in range(1, len(open_) + 1)]
+
+    # The model's judgements need only the article, so they are asked together:
+    # 1. parties, and which chair candidates chaired; 2. which domain mentions are cooperation;
+    # 3. who said the quotations without a strong cue.
+    questions = [ask("parties_chairs", _parties_chairs_model([o.name for o in chair_options]), 240,
+                     chairs=[o.name for o in chair_options])]
+    if mentions:
+        questions.append(ask("domains", _pick_model(domain_options), 40 + 12 * len(domain_options),
+                             candidates=domain_options))
+    if speaker_choices:
+        shown_quotes = [{"key": k, "text": quotes[i].text[:300]} for k, i in zip(keys, open_)]
+        questions.append(ask("attribution", _choice_model("Attribution", [*speaker_choices, "unknown"], keys),
+                             20 + 16 * len(keys), quotes=shown_quotes, speakers=speaker_choices))
+    answers = list((yield tuple(questions)))
+    pc = answers.pop(0)
+    picked = answers.pop(0) if mentions else None
+    attribution = answers.pop(0) if speaker_choices else None
+
     draft.parties = list(pc.parties)
     grounder = Grounder(text)
     refused = [p for p in draft.parties if not grounder.find_all(p.name) and grounder.locate(p.name, words=True) is None]
-    if refused:
+    if refused:  # a party the article does not name is asked again, once, within the budget
         draft.parties = [p for p in draft.parties if p not in refused]
         retry = yield Question("retry_parties", PartiesOnly, 120,
                                {"article": shown, "rejected": [p.name for p in refused]}, reask=True)
@@ -273,29 +308,13 @@ def decomposed(article: Article, prompt: PromptVersion) -> Generator[Question, A
         party = match_party(owner, draft.parties) or party_of(title, draft.parties) or party_of(owner, draft.parties)
         draft.chairs.append(DraftChair(name=name, title=title or rank or None, party=party))
 
-    # 2. Domains: mentions found by the lexicon; the model judges which are cooperation.
-    mentions = candidates.find_domains(text)
-    if mentions:
-        options = [m.wording for m in mentions]
-        picked = yield ask("domains", _pick_model(options), 40 + 12 * len(options), candidates=options)
+    if picked is not None:
         chosen = {w.casefold() for w in picked.fields}
         draft.domains = [DraftDomain(label=m.label, wording=m.wording) for m in mentions if m.wording.casefold() in chosen]
 
-    # 3. Quotations: found exactly. A strong speech cue names the speaker; the model decides the rest.
-    quotes = candidates.find_quotes(text)
-    candidates.attach_cues(text, quotes)
-    speakers: dict[int, str | None] = {i: (q.strong_cue.speaker if q.strong_cue else None) for i, q in enumerate(quotes)}
-    open_ = [i for i, q in enumerate(quotes) if q.strong_cue is None]
-    options = speaker_options(text, quotes, open_)
-    if open_ and options:
-        keys = [f"q{n}" for n in range(1, len(open_) + 1)]
-        shown_quotes = [{"key": k, "text": quotes[i].text[:300]} for k, i in zip(keys, open_)]
-        answer = yield ask(
-            "attribution", _choice_model("Attribution", [*options, "unknown"], keys), 20 + 16 * len(keys),
-            quotes=shown_quotes, speakers=options,
-        )
+    if attribution is not None:
         for k, i in zip(keys, open_):
-            value = getattr(answer, k)
+            value = getattr(attribution, k)
             speakers[i] = None if value == "unknown" else value
     draft.quotes = [
         DraftQuote(text=q.text, speaker=speakers[i], speaker_party=party_of(speakers[i], draft.parties), start=q.start)
