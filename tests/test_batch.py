@@ -34,6 +34,7 @@ def test_folder_with_every_kind_of_bad_input(tmp_path: Path, seed_text: str) -> 
     (d / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     (d / "cp1252.txt").write_bytes(seed_text.encode("cp1252"))  # Windows-1252: decoded after detection
     (d / "garbled.txt").write_bytes(bytes(range(128, 256)) * 3)  # no encoding explains it
+    (d / "huge.txt").write_text("Word " * 200_001)  # over the documented 1,000,000-character limit
     (d / "notes.txt").write_text("Shopping list: eggs, milk, bread.")
     (d / "page.html").write_text(
         "<html><head><title>Rabat talks</title></head><body><nav>Menu</nav><article><h1>Rabat talks</h1>"
@@ -53,11 +54,12 @@ def test_folder_with_every_kind_of_bad_input(tmp_path: Path, seed_text: str) -> 
     status = {k: v["status"] for k, v in got.items()}
     assert status == {
         "rec-text": "ok", "good2": "ok", "page": "ok", "notes": "ok", "good1": "skipped", "rec-path": "skipped",
-        "empty": "error", "blank": "error", "binary": "error", "cp1252": "skipped", "garbled": "error", "line-2": "error", "rec-none": "error",
+        "empty": "error", "blank": "error", "binary": "error", "cp1252": "skipped", "garbled": "error", "huge": "error", "line-2": "error", "rec-none": "error",
     }, status
     reasons = {k: v.get("error", "") for k, v in got.items()}
     assert "is empty" in reasons["empty"] and "only whitespace" in reasons["blank"]
     assert "binary" in reasons["binary"] and "no other encoding explains it" in reasons["garbled"]
+    assert "is too long (1,000,005 characters; the limit is 1,000,000)" in reasons["huge"]
     # Same text as the seed once decoded, so cached; the encoding warning belongs to this input only.
     assert any("decoded as" in w for w in got["cp1252"]["summary"]["warnings"])
     assert not any("decoded as" in w for w in got["good1"]["summary"]["warnings"] + got["rec-text"]["summary"]["warnings"])
@@ -68,8 +70,8 @@ def test_folder_with_every_kind_of_bad_input(tmp_path: Path, seed_text: str) -> 
     # HTML: main text only, title kept.
     assert got["page"]["summary"]["parties"] and "Menu" not in json.dumps(got["page"]["summary"]["quotes"])
     errors = [line for line in done.stderr.splitlines() if ": error (" in line]
-    assert len(errors) == 6
-    assert "ok 4 · failed 6 · skipped 3 (cached)" in done.stderr
+    assert len(errors) == 7
+    assert "ok 4 · failed 7 · skipped 3 (cached)" in done.stderr
     assert SECRET not in done.stdout + done.stderr
 
     logs = subprocess.run(cli("logs", "--json", "--db", str(db), "--limit", "100"), capture_output=True, text=True)
