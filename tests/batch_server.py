@@ -13,7 +13,8 @@ chat-completions server (llama.cpp's, serving a real model) and keeps its answer
 
 Knobs for tests: ``hold`` (a threading.Event: batches stay in_progress until it is set), ``expire_at``
 (answer requests in order until one whose body contains this text, then end the batch "expired"), ``garbage_line`` (add a line that is not
-a result to the output file). Every request to the stand-in is counted in ``hits``.
+a result to the output file), ``forget`` (batch ids answered with 404 from now on, as for another
+project's key or a job past retention). Every request to the stand-in is counted in ``hits``.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class BatchStandIn:
         self.step_seconds, self.expire_at, self.garbage_line = step_seconds, expire_at, garbage_line
         self.hold = threading.Event()
         self.hold.set()
+        self.forget: set[str] = set()
         self.files: dict[str, dict[str, Any]] = {}
         self.batches: dict[str, dict[str, Any]] = {}
         self.hits: Counter[str] = Counter()
@@ -73,7 +75,7 @@ class BatchStandIn:
                     return self._send(200, None, f["data"]) if f else self._send(404, {"error": {"message": "no such file"}})
                 if m := re.fullmatch(r"/v1/batches/([\w-]+)", self.path):
                     stand_in.hits["batch retrieve"] += 1
-                    b = stand_in.batches.get(m.group(1))
+                    b = stand_in.batches.get(m.group(1)) if m.group(1) not in stand_in.forget else None
                     return self._send(200, b) if b else self._send(404, {"error": {"message": "no such batch"}})
                 return self._send(404, {"error": {"message": f"no route {self.path}"}})
 

@@ -143,6 +143,48 @@ def test_failed_expired_and_garbled_results_fail_only_their_articles_and_a_rerun
         assert len(firsts) == 2 and "LATE" in json.dumps(firsts[-1]["body"])
 
 
+def test_a_job_the_server_forgot_is_submitted_again_by_the_next_run(tmp_path: Path) -> None:
+    d = folder(tmp_path, "seed")
+    db = tmp_path / "ledger.sqlite"
+    with BatchStandIn(decomposed_answer) as stand_in:
+        stand_in.hold.clear()
+        proc = subprocess.Popen(summarise(stand_in.base_url, db, str(d)), stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        deadline = time.time() + 60
+        while stand_in.hits["batch retrieve"] < 2 and time.time() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=60) == 130
+        stand_in.forget.add("batch_2")  # e.g. the run resumes with another project's key
+        stand_in.hold.set()
+        lost = subprocess.run(summarise(stand_in.base_url, db, str(d)), capture_output=True, text=True, timeout=300)
+        assert lost.returncode == 8
+        assert "HTTP 404" in lost.stdout and "the job is forgotten, a re-run submits its requests again" in lost.stdout
+        again = subprocess.run(summarise(stand_in.base_url, db, str(d)), capture_output=True, text=True, timeout=300)
+        assert again.returncode == 0, again.stderr
+        assert records(again.stdout)["seed"]["status"] == "ok" and stand_in.hits["batch create"] >= 2
+
+
+def test_a_200_answer_that_is_not_a_chat_completion_fails_its_article_and_is_not_kept(tmp_path: Path) -> None:
+    seed = (CASES / "seed" / "article.txt").read_text(encoding="utf-8")
+    d = folder(tmp_path, "curly_quotes", extra={"broken.txt": seed + "\n\nBROKEN"})
+
+    def answer(body: dict) -> object:
+        return (200, {"id": "not-a-completion"}) if "BROKEN" in json.dumps(body) else decomposed_answer(body)
+
+    db = tmp_path / "ledger.sqlite"
+    with BatchStandIn(answer) as stand_in:
+        done = subprocess.run(summarise(stand_in.base_url, db, str(d)), capture_output=True, text=True, timeout=300)
+        got = records(done.stdout)
+        assert done.returncode == 8 and got["curly_quotes"]["status"] == "ok"
+        assert "a body that is not a chat completion" in got["broken"]["error"]
+        before = len(stand_in.request_lines)
+        again = subprocess.run(summarise(stand_in.base_url, db, str(d)), capture_output=True, text=True, timeout=300)
+        assert records(again.stdout)["broken"]["status"] == "error"
+        assert len(stand_in.request_lines) > before  # asked again: the broken answer was not kept
+
+
 def test_an_invalid_answer_is_reasked_in_the_next_round(tmp_path: Path) -> None:
     seed = (CASES / "seed" / "article.txt").read_text(encoding="utf-8")
     d = folder(tmp_path, "seed", extra={"stubborn.txt": seed + "\n\nNEVERVALID"})

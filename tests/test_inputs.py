@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from communique import InputError, from_text, read_path
-from communique.inputs import MAX_ARTICLE_CHARS, as_article, from_bytes
+from communique.inputs import MAX_ARTICLE_CHARS, as_article, from_bytes, iter_inputs
 
 #: Bytes no text encoding explains (no NUL, so not caught as binary): every guess reads as symbols.
 GARBLED = bytes(random.Random(1).randrange(128, 256) for _ in range(400))
@@ -89,3 +89,32 @@ def test_undecodable_message_names_input_and_offset() -> None:
     message = str(info.value)
     assert message.startswith("feed/garbled.txt")
     assert f"byte 0x{GARBLED[0]:02x} at offset 0" in message and "no other encoding explains it" in message
+
+
+def test_a_given_encoding_overrides_detection(tmp_path: Path) -> None:
+    polish = "Minister obrony spotkał się w Rabacie z generałem. Współpraca będzie się rozwijać, powiedział."
+    f = tmp_path / "pl.txt"
+    f.write_bytes(polish.encode("cp1250"))
+    article = read_path(f, encoding="cp1250")
+    assert article.text == polish and "encoding" not in article.metadata  # given, not guessed: no warning
+    (loaded,) = [item.load() for item in iter_inputs([str(tmp_path)], encoding="cp1250")]
+    assert loaded.text == polish
+
+
+def test_a_given_encoding_that_does_not_fit_is_one_clear_error(tmp_path: Path) -> None:
+    f = tmp_path / "latin.txt"
+    f.write_bytes("Le ministre a déclaré".encode("latin-1"))
+    with pytest.raises(InputError, match=r"latin.txt: is not valid utf-8 \(byte 0xe9 at offset 15\)"):
+        read_path(f, encoding="utf-8")
+    with pytest.raises(InputError, match="cannot be read as 'klingon': no such encoding"):
+        read_path(f, encoding="klingon")
+
+
+def test_html_in_another_encoding_keeps_the_detected_encoding(tmp_path: Path, seed_text: str) -> None:
+    pytest.importorskip("trafilatura")
+    page = "<html><body><article>" + "".join(f"<p>{p}</p>" for p in seed_text.split("\n\n")) + "</article></body></html>"
+    f = tmp_path / "page.html"
+    f.write_bytes(page.encode("cp1252"))
+    (item,) = iter_inputs([str(f)])
+    article = item.load()
+    assert "Rabat" in article.text and article.metadata["encoding"]

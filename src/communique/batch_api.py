@@ -6,7 +6,8 @@ Rounds. Each article's extraction is a plan of calls, and a later call may depen
 speakers). A round takes the next call of every unfinished article, writes them into one JSONL input
 file, uploads it (``files``), creates a batch (``batches``), polls it until it ends, reads its output
 and error files, and sends each answer back to its article's plan. An article whose plan is done is
-grounded, cached and written at once. Prompt v1 needs one round; v2 two to four. An answer that fails
+grounded, cached and written at once. Prompt v1 needs one round; v2 one or two (its three judgements
+need only the article and go together; a re-ask about rejected parties follows). An answer that fails
 validation is re-asked in the next round (instructor writes the re-ask), within the backend's
 ``max_reasks``.
 
@@ -29,7 +30,7 @@ import openai
 from instructor.processing.response import handle_reask_kwargs, handle_response_model, process_response
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
-from tenacity import Retrying
+from tenacity import Retrying, retry_if_exception
 
 from .backends.base import Completion
 from .backends.openai import MODES, OpenAIBackend, explain
@@ -42,6 +43,8 @@ from .schema.v1 import Summary
 
 ENDPOINT = "/v1/chat/completions"
 FINISHED = {"completed", "failed", "expired", "cancelled"}
+#: Jobs the server no longer knows (HTTP 404: another key or project, or past retention): never waited for again.
+LOST = "lost"
 #: OpenAI's limit on requests in one batch input file.
 MAX_REQUESTS_PER_BATCH = 50_000
 
@@ -72,10 +75,14 @@ class BatchClient:
         self.note = note
         self.client = openai.OpenAI(api_key=backend._secret, base_url=backend.base_url, timeout=backend.timeout, max_retries=0)
 
-    def _retry(self, what: str, fn: Callable[[], Any]) -> Any:
-        """One SDK call with the backend's transport retries; a persistent failure names what failed."""
+    def _retry(self, what: str, fn: Callable[[], Any], *, idempotent: bool = True) -> Any:
+        """One SDK call with the backend's transport retries; a persistent failure names what failed.
+        A call that is not idempotent is retried only when the server said it did nothing (HTTP 429)."""
+        settings = self.backend._retrying_kwargs()
+        if not idempotent:
+            settings["retry"] = retry_if_exception(lambda e: isinstance(e, openai.RateLimitError))
         try:
-            for attempt in Retrying(**self.backend._retrying_kwargs()):
+            for attempt in Retrying(**settings):
                 with attempt:
                     return fn()
         except Exception as exc:
@@ -99,7 +106,10 @@ class BatchClient:
     def parse(self, request: Request, answer: str) -> Completion[Any] | Request | ExtractionFailed:
         """The validated answer; or, when it fails validation, the re-ask to send next (within the
         backend's budget of re-asks), or the error once that is spent."""
-        completion = ChatCompletion.model_validate_json(answer)
+        try:
+            completion = ChatCompletion.model_validate_json(answer)
+        except ValueError as exc:
+            return ExtractionFailed(f"the Batch API answer is not a chat completion: {explain(exc)}")
         try:
             value = process_response(completion, response_model=request.response_model, stream=False,
                                      mode=MODES[self.mode])
@@ -122,7 +132,7 @@ class BatchClient:
         if found:
             self.note(f"  {len(found)} answer(s) collected by an earlier run")
         missing = set(unique) - set(found)
-        waiting = {bid: ids & missing for bid, ids in self.ledger.open_batch_jobs(self.server, FINISHED).items()
+        waiting = {bid: ids & missing for bid, ids in self.ledger.open_batch_jobs(self.server, FINISHED | {LOST}).items()
                    if ids & missing}
         for bid, ids in waiting.items():
             self.note(f"  {len(ids)} request(s) are in {bid}, submitted by an earlier run: waiting for it")
@@ -146,7 +156,7 @@ class BatchClient:
             file=("communique-batch.jsonl", data, "application/jsonl"), purpose="batch"))
         batch = self._retry("creating the batch", lambda: self.client.batches.create(
             input_file_id=uploaded.id, endpoint=ENDPOINT, completion_window=self.completion_window,  # type: ignore[arg-type]
-            metadata={"tool": "communique", "requests": str(len(requests))}))
+            metadata={"tool": "communique", "requests": str(len(requests))}), idempotent=False)  # a retry could bill twice
         self.ledger.add_batch_job(batch.id, self.server, batch.status, [r.custom_id for r in requests])
         self.note(f"  submitted {batch.id}: {len(requests)} request(s), {len(data):,} bytes")
         return batch.id
@@ -173,8 +183,11 @@ class BatchClient:
                 if file_id:
                     text = self._retry(f"reading {file_id}", lambda f=file_id: self.client.files.content(f).text)
                     got.update(self._read_results(batch_id, text))
-        except BackendUnavailable as exc:  # the job stays open in the ledger: a re-run waits for it again
-            return {c: exc for c in ids}
+        except BackendUnavailable as exc:
+            if isinstance(exc.__cause__, openai.NotFoundError):  # gone for good: a re-run submits again
+                self.ledger.set_batch_status(batch_id, LOST)
+                exc = BackendUnavailable(f"{exc}; the job is forgotten, a re-run submits its requests again")
+            return {c: exc for c in ids}  # otherwise the job stays open: a re-run waits for it again
         self.ledger.set_batch_status(batch_id, batch.status)
         why = "; ".join(e.message or e.code or "" for e in (batch.errors.data or [])) if batch.errors else ""
         ended = f"{batch_id} ended {batch.status}" + (f" ({why})" if why else "")
@@ -194,6 +207,12 @@ class BatchClient:
             response = row.get("response") or {}
             if response.get("status_code") == 200 and isinstance(response.get("body"), dict):
                 answer = json.dumps(response["body"])
+                try:  # only a well-formed answer is kept: a re-run must not meet a broken one again
+                    ChatCompletion.model_validate_json(answer)
+                except ValueError as exc:
+                    got[custom_id] = BackendUnavailable(f"{batch_id} answered this request with a body that is not a "
+                                                        f"chat completion: {explain(exc)}")
+                    continue
                 self.ledger.store_batch_answer(custom_id, batch_id, answer)
                 got[custom_id] = answer
             else:
@@ -237,7 +256,10 @@ class BatchAPIRunner:
         try:
             calls = p.plan.throw(error) if error is not None else p.plan.send(p.outcomes if p.requests else None)
         except StopIteration as stop:
-            summary: Summary | CommuniqueError = self.runner.summariser._finish(p.session, stop.value, p.started)
+            try:
+                summary: Summary | CommuniqueError = self.runner.summariser._finish(p.session, stop.value, p.started)
+            except CommuniqueError as exc:
+                summary = exc
             return self.runner.finish(p.item, p.article, summary, p.started)
         except CommuniqueError as exc:
             return self.runner.finish(p.item, p.article, exc, p.started)
@@ -295,7 +317,8 @@ class BatchAPIRunner:
                 for slot, request in enumerate(p.requests):
                     if p.outcomes[slot] is None:
                         self._settle(p, slot, answers[request.custom_id], latency)
-                if any(o is None for o in p.outcomes):  # a re-ask goes out next round
+                failed = any(isinstance(o, CommuniqueError) for o in p.outcomes)
+                if not failed and any(o is None for o in p.outcomes):  # a re-ask goes out next round
                     still.append(p)
                 elif (record := self._advance(p)) is not None:
                     emit(record)

@@ -44,18 +44,24 @@ def _check_text(text: str, source: str) -> str:
     return text
 
 
-def decode(data: bytes, source: str) -> tuple[str, str | None]:
-    """Decode article bytes: UTF-8 (a byte-order mark dropped), else the encoding charset-normalizer
-    detects, kept only when the result reads as text. Returns the text and the detected encoding
-    (``None`` for UTF-8). Binary data and bytes no encoding explains are refused, naming the input."""
+def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, str | None]:
+    """Decode article bytes: in ``encoding`` when given; else UTF-8 (a byte-order mark dropped), else
+    the encoding charset-normalizer detects, kept only when the result reads as text. Returns the text
+    and the detected encoding (``None`` unless detected). Binary data and bytes that the encoding does
+    not explain are refused, naming the input. Detection is a guess on short texts: when it guesses
+    wrong (say Windows-1252 for Polish Windows-1250), pass the encoding."""
     if not data:
         raise InputError(source, "is empty")
     if b"\x00" in data[:_SNIFF_BYTES] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(source, "looks like a binary file (it contains NUL bytes), not text")
     detected = None
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode(encoding or "utf-8-sig").removeprefix("\ufeff")
+    except LookupError:
+        raise InputError(source, f"cannot be read as {encoding!r}: no such encoding") from None
     except UnicodeDecodeError as exc:
+        if encoding:
+            raise InputError(source, f"is not valid {encoding} (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
         text, detected = _detect(data, source, exc)
     controls = sum(1 for ch in text[:_SNIFF_BYTES] if ord(ch) < 32 and ch not in "\t\n\r\f")
     if controls > max(8, len(text[:_SNIFF_BYTES]) // 20):
@@ -101,16 +107,18 @@ def from_text(text: str, *, id: str | None = None, source: str = "<text>", **met
     return Article(text=text, id=article_id, source=source, metadata=dict(metadata))
 
 
-def from_bytes(data: bytes, *, id: str | None = None, source: str = "<bytes>", **metadata: Any) -> Article:
-    """An article from bytes: UTF-8, or a detected encoding recorded as ``metadata["encoding"]``."""
-    text, detected = decode(data, source)
+def from_bytes(data: bytes, *, id: str | None = None, source: str = "<bytes>", encoding: str | None = None,
+               **metadata: Any) -> Article:
+    """An article from bytes: in ``encoding``, or UTF-8, or a detected encoding recorded as
+    ``metadata["encoding"]`` (the summary then warns)."""
+    text, detected = decode(data, source, encoding)
     return from_text(text, id=id, source=source, **metadata, **({"encoding": detected} if detected else {}))
 
 
-def read_path(path: str | Path) -> Article:
+def read_path(path: str | Path, encoding: str | None = None) -> Article:
     """Read one article from a file, or from standard input when ``path`` is ``-``."""
     if str(path) == "-":
-        return from_bytes(sys.stdin.buffer.read(), source="<stdin>", id="stdin")
+        return from_bytes(sys.stdin.buffer.read(), source="<stdin>", id="stdin", encoding=encoding)
     p = Path(path)
     source = str(path)
     if not p.exists():
@@ -121,7 +129,7 @@ def read_path(path: str | Path) -> Article:
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(source, f"cannot be read ({exc.strerror or exc})") from None
-    return from_bytes(data, source=source, id=p.stem)
+    return from_bytes(data, source=source, id=p.stem, encoding=encoding)
 
 
 def as_article(article: Article | str | Path) -> Article:
@@ -149,7 +157,7 @@ class InputItem:
     load: Callable[[], Article]
 
 
-def from_html(html: str, *, id: str, source: str, url: str | None = None) -> Article:
+def from_html(html: str, *, id: str, source: str, url: str | None = None, **metadata: Any) -> Article:
     """The main text of a web page (trafilatura), with its title, date and URL kept as metadata."""
     try:
         import trafilatura
@@ -160,18 +168,20 @@ def from_html(html: str, *, id: str, source: str, url: str | None = None) -> Art
     if not text or not text.strip():
         raise InputError(source, "is HTML with no article text in it")
     meta = {k: getattr(doc, k, None) for k in ("title", "date", "url")}
-    return from_text(text, id=id, source=source, **{k: v for k, v in meta.items() if v} | ({"url": url} if url else {}))
+    meta = {k: v for k, v in meta.items() if v} | ({"url": url} if url else {})
+    return from_text(text, id=id, source=source, **(meta | metadata))
 
 
-def _file_item(path: Path) -> InputItem:
+def _file_item(path: Path, encoding: str | None = None) -> InputItem:
     def load() -> Article:
         if path.suffix.lower() in {".html", ".htm"}:
             try:
                 data = path.read_bytes()
             except OSError as exc:
                 raise InputError(str(path), f"cannot be read ({exc.strerror or exc})") from None
-            return from_html(decode(data, str(path))[0], id=path.stem, source=str(path))
-        return read_path(path)
+            html, detected = decode(data, str(path), encoding)
+            return from_html(html, id=path.stem, source=str(path), **({"encoding": detected} if detected else {}))
+        return read_path(path, encoding)
 
     return InputItem(path.stem, str(path), load)
 
@@ -183,7 +193,7 @@ def _failing(source: str, reason: str) -> Callable[[], Article]:
     return load
 
 
-def _record_item(line: str, number: int, source: str, base: Path) -> InputItem:
+def _record_item(line: str, number: int, source: str, base: Path, encoding: str | None = None) -> InputItem:
     where = f"{source}:{number}"
 
     def fail(reason: str) -> Callable[[], Article]:
@@ -203,7 +213,7 @@ def _record_item(line: str, number: int, source: str, base: Path) -> InputItem:
     if isinstance(record.get("path"), str):
         path = Path(record["path"])
         path = path if path.is_absolute() else base / path
-        return InputItem(rid, where, lambda: replace(_file_item(path).load(), id=rid))
+        return InputItem(rid, where, lambda: replace(_file_item(path, encoding).load(), id=rid))
     if isinstance(record.get("url"), str):
         return InputItem(rid, where, lambda: _fetch(record["url"], rid, where))
     return InputItem(rid, where, fail('has none of the fields "text", "html", "path" or "url"'))
@@ -220,7 +230,7 @@ def _fetch(url: str, id: str, source: str) -> Article:
     return from_html(response.text, id=id, source=source, url=str(response.url))
 
 
-def _jsonl_items(lines: Iterable[str | bytes], source: str, base: Path) -> Iterator[InputItem]:
+def _jsonl_items(lines: Iterable[str | bytes], source: str, base: Path, encoding: str | None = None) -> Iterator[InputItem]:
     for number, line in enumerate(lines, start=1):
         if isinstance(line, bytes):
             try:
@@ -230,17 +240,18 @@ def _jsonl_items(lines: Iterable[str | bytes], source: str, base: Path) -> Itera
                 yield InputItem(f"line-{number}", f"{source}:{number}", _failing(f"{source}:{number}", reason))
                 continue
         if line.strip():
-            yield _record_item(line, number, source, base)
+            yield _record_item(line, number, source, base, encoding)
 
 
-def iter_inputs(specs: Iterable[str]) -> Iterator[InputItem]:
+def iter_inputs(specs: Iterable[str], encoding: str | None = None) -> Iterator[InputItem]:
     """Every article named by ``specs``: files, folders (recursively, article-like suffixes), glob
-    patterns, ``-`` for standard input (JSONL when its first character is ``{``) and ``.jsonl`` files."""
+    patterns, ``-`` for standard input (JSONL when its first character is ``{``) and ``.jsonl`` files.
+    ``encoding`` applies to article files (JSON Lines are always UTF-8)."""
     for spec in specs:
         if spec == "-":
             data = sys.stdin.read()
             if data.lstrip().startswith("{"):
-                yield from _jsonl_items(data.splitlines(), "<stdin>", Path.cwd())
+                yield from _jsonl_items(data.splitlines(), "<stdin>", Path.cwd(), encoding)
             else:
                 yield InputItem("stdin", "<stdin>", lambda data=data: from_text(data, id="stdin", source="<stdin>"))
             continue
@@ -250,12 +261,12 @@ def iter_inputs(specs: Iterable[str]) -> Iterator[InputItem]:
             if not matches:
                 yield InputItem(spec, spec, _failing(spec, "matches no file"))
             for match in matches:
-                yield from iter_inputs([str(match)])
+                yield from iter_inputs([str(match)], encoding)
         elif path.is_dir():
             files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
-            yield from iter_inputs([str(p) for p in files])
+            yield from iter_inputs([str(p) for p in files], encoding)
         elif path.suffix.lower() == ".jsonl" and path.is_file():
             with path.open("rb") as fh:
-                yield from _jsonl_items(fh, str(path), path.parent)
+                yield from _jsonl_items(fh, str(path), path.parent, encoding)
         else:
-            yield _file_item(path)
+            yield _file_item(path, encoding)
