@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -30,6 +32,13 @@ def cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "communique", *args]
 
 
+def interruptible(cmd: list[str]) -> subprocess.Popen[str]:
+    """Start a CLI run that Ctrl-C (SIGINT) can stop, as a user's can: a shell that starts CI in the
+    background leaves SIGINT ignored in its children."""
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+
+
 def free_port() -> int:
     import socket
 
@@ -41,7 +50,6 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def model_server() -> object:
     """llama-cpp-python's own OpenAI-compatible server, serving the 0.5B model on loopback."""
-    import subprocess
     import time
     import urllib.request
 

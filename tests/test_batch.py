@@ -9,7 +9,7 @@ import signal
 import subprocess
 from pathlib import Path
 
-from conftest import cli
+from conftest import cli, interruptible
 from scripted_server import SEED_DRAFT, ScriptedServer
 
 SECRET = "sk-batch-SECRET-0987654321"
@@ -87,9 +87,7 @@ def test_interrupted_run_resumes_without_redoing_finished_articles(tmp_path: Pat
         (d / f"a{i:02d}.txt").write_text(seed_text + f"\n\nNote number {i}.")
     db = tmp_path / "ledger.sqlite"
     with ScriptedServer([("answer", SEED_DRAFT)], delay=0.4) as server:
-        # A shell that starts CI in the background leaves SIGINT ignored; the user's Ctrl-C is not.
-        proc = subprocess.Popen(batch(server, db, str(d)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        proc = interruptible(batch(server, db, str(d)))
         first = [proc.stdout.readline() for _ in range(4)]
         proc.send_signal(signal.SIGINT)
         rest, err = proc.communicate(timeout=60)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from batch_server import BatchStandIn
-from conftest import ROOT, cli
+from conftest import ROOT, cli, interruptible
 from scripted_server import SEED_DRAFT, ScriptedServer, decomposed_answer
 
 SECRET = "sk-batchapi-SECRET-1357924680"
@@ -55,6 +55,19 @@ def cost(stderr: str) -> float:
     return float(found.group(1))
 
 
+def interrupt_while_waiting(stand_in: BatchStandIn, cmd: list[str], polls: int) -> tuple[int, str, str]:
+    """Run ``cmd`` while the stand-in holds its batches in progress; press Ctrl-C after ``polls`` status
+    checks. The stand-in is left holding: the caller decides when its batches finish."""
+    stand_in.hold.clear()
+    proc = interruptible(cmd)
+    deadline = time.time() + 60
+    while stand_in.hits["batch retrieve"] < polls and time.time() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    return proc.returncode, out, err
+
+
 def test_batch_api_gives_the_same_summaries_as_online_calls_at_half_the_price(tmp_path: Path) -> None:
     d = folder(tmp_path, "seed", "curly_quotes", "nested_quotes", "no_quotes", extra={"empty.txt": ""})
     with BatchStandIn(decomposed_answer) as stand_in:
@@ -86,17 +99,8 @@ def test_interrupted_while_a_batch_runs_the_rerun_waits_for_it_instead_of_resubm
     d = folder(tmp_path, "seed", "swap_entities", "guillemets")
     db = tmp_path / "ledger.sqlite"
     with BatchStandIn(decomposed_answer) as stand_in:
-        stand_in.hold.clear()  # the first batch stays in progress
-        # A shell that starts CI in the background leaves SIGINT ignored; the user's Ctrl-C is not.
-        proc = subprocess.Popen(summarise(stand_in.base_url, db, str(d)), stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True,
-                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-        deadline = time.time() + 60
-        while stand_in.hits["batch retrieve"] < 3 and time.time() < deadline:
-            time.sleep(0.05)
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
-        assert proc.returncode == 130, err
+        code, out, err = interrupt_while_waiting(stand_in, summarise(stand_in.base_url, db, str(d)), polls=3)
+        assert code == 130, err
         assert out == "" and stand_in.hits["batch create"] == 1
         first_round = {line["custom_id"] for line in stand_in.request_lines}
         assert len(first_round) == 6  # parties and chairs, and domains, for each of the 3 articles
@@ -147,15 +151,7 @@ def test_a_job_the_server_forgot_is_submitted_again_by_the_next_run(tmp_path: Pa
     d = folder(tmp_path, "seed")
     db = tmp_path / "ledger.sqlite"
     with BatchStandIn(decomposed_answer) as stand_in:
-        stand_in.hold.clear()
-        proc = subprocess.Popen(summarise(stand_in.base_url, db, str(d)), stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True,
-                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-        deadline = time.time() + 60
-        while stand_in.hits["batch retrieve"] < 2 and time.time() < deadline:
-            time.sleep(0.05)
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=60) == 130
+        assert interrupt_while_waiting(stand_in, summarise(stand_in.base_url, db, str(d)), polls=2)[0] == 130
         stand_in.forget.add("batch_2")  # e.g. the run resumes with another project's key
         stand_in.hold.set()
         lost = subprocess.run(summarise(stand_in.base_url, db, str(d)), capture_output=True, text=True, timeout=300)

@@ -36,10 +36,9 @@ from .backends.base import Completion
 from .backends.openai import MODES, OpenAIBackend, explain
 from .batch import BatchRunner, Record, Sink, Stats
 from .errors import BackendUnavailable, CommuniqueError, ConfigError, ExtractionFailed
-from .extraction import Call, Session
+from .extraction import Call, Draft, Session, step
 from .inputs import Article, InputItem
 from .ledger import LedgerBackend
-from .schema.v1 import Summary
 
 ENDPOINT = "/v1/chat/completions"
 FINISHED = {"completed", "failed", "expired", "cancelled"}
@@ -254,13 +253,10 @@ class BatchAPIRunner:
         or the article is done and its record is returned."""
         error = next((o for o in p.outcomes if isinstance(o, CommuniqueError)), None)
         try:
-            calls = p.plan.throw(error) if error is not None else p.plan.send(p.outcomes if p.requests else None)
-        except StopIteration as stop:
-            try:
-                summary: Summary | CommuniqueError = self.runner.summariser._finish(p.session, stop.value, p.started)
-            except CommuniqueError as exc:
-                summary = exc
-            return self.runner.finish(p.item, p.article, summary, p.started)
+            calls = step(p.plan, error or (p.outcomes if p.requests else None))  # type: ignore[arg-type]
+            if isinstance(calls, Draft):
+                summary = self.runner.summariser._finish(p.session, calls, p.started)
+                return self.runner.finish(p.item, p.article, summary, p.started)
         except CommuniqueError as exc:
             return self.runner.finish(p.item, p.article, exc, p.started)
         p.requests = [self.client.request(c) for c in calls]

@@ -121,7 +121,7 @@ class Session:
         self.tally.reasks += 1
         return True
 
-    def plan(self) -> Generator[list[Call], list[Completion[Any]], Draft]:
+    def plan(self) -> Plan:
         """The whole extraction as a generator of model calls: it yields the calls that can be made
         together, is sent their completions in the same order, or thrown the CommuniqueError a
         call failed with, and returns the Draft. One plan serves three drivers: :meth:`run`,
@@ -134,7 +134,7 @@ class Session:
                 results.append((chunk, exc))
         return self._merge(results)
 
-    def _plan_one(self, article: Article) -> Generator[list[Call], list[Completion[Any]], Draft]:
+    def _plan_one(self, article: Article) -> Plan:
         steps = strategy_for(self.prompt)(article, self.prompt)
         answer: Any = None
         while True:
@@ -153,30 +153,24 @@ class Session:
     def run(self) -> Draft:
         plan = self.plan()
         outcome: list[Completion[Any]] | CommuniqueError | None = None
-        while True:
-            try:
-                calls = plan.throw(outcome) if isinstance(outcome, CommuniqueError) else plan.send(outcome)  # type: ignore[arg-type]
-            except StopIteration as stop:
-                return stop.value
+        while not isinstance(calls := step(plan, outcome), Draft):
             try:
                 outcome = [self.backend.complete(c.messages, c.response_model, c.params) for c in calls]
             except CommuniqueError as exc:
                 outcome = exc
+        return calls
 
     async def arun(self) -> Draft:
         plan = self.plan()
         outcome: list[Completion[Any]] | CommuniqueError | None = None
-        while True:
-            try:
-                calls = plan.throw(outcome) if isinstance(outcome, CommuniqueError) else plan.send(outcome)  # type: ignore[arg-type]
-            except StopIteration as stop:
-                return stop.value
+        while not isinstance(calls := step(plan, outcome), Draft):
             done = await asyncio.gather(*(self.backend.acomplete(c.messages, c.response_model, c.params) for c in calls),
                                         return_exceptions=True)
             failed = next((r for r in done if isinstance(r, BaseException)), None)
             if failed is not None and not isinstance(failed, CommuniqueError):
                 raise failed
             outcome = failed if failed is not None else list(done)  # type: ignore[arg-type]
+        return calls
 
     def _merge(self, results: list[tuple[chunking.Chunk, Draft | CommuniqueError]]) -> Draft:
         """Merge chunk drafts; a failed chunk is a warning (partial result) unless nothing succeeded."""
@@ -189,6 +183,18 @@ class Session:
                 f"partial result: chunk at characters {chunk.start}-{chunk.end} of {len(self.article.text)} failed: {exc}"
             )
         return chunking.merge(parts)
+
+
+Plan = Generator[list[Call], list[Completion[Any]], Draft]
+
+
+def step(plan: Plan, outcome: list[Completion[Any]] | CommuniqueError | None) -> list[Call] | Draft:
+    """Give a plan the outcome of its last calls (their completions, or the error thrown in; ``None``
+    to start it): its next calls, or the Draft once it is done. Errors the plan does not handle raise."""
+    try:
+        return plan.throw(outcome) if isinstance(outcome, CommuniqueError) else plan.send(outcome)  # type: ignore[arg-type]
+    except StopIteration as stop:
+        return stop.value
 
 
 def single_call(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Draft]:
