@@ -55,7 +55,7 @@ class _Open:
 def find_quotes(text: str) -> list[QuoteCandidate]:
     """Every quotation in ``text``, in order of their opening marks."""
     stack: list[_Open] = []
-    found: list[tuple[int, int, int]] = []  # (open mark pos, close mark pos, depth)
+    found: list[tuple[int, int, int, int]] = []  # (open mark pos, close mark pos, depth, open mark width)
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
@@ -74,21 +74,26 @@ def find_quotes(text: str) -> list[QuoteCandidate]:
             stack.clear()
         elif ch in _OPEN_DOUBLE and not (ch == "\u201c" and stack and stack[-1].mark == "\u201e"):
             stack.append(_Open(i, ch, True))
+        elif ch in _CLOSE_DOUBLE and not any(o.double for o in stack) and (prev.isspace() or i == 0) and nxt.isalnum():
+            stack.append(_Open(i, ch, True))  # a closing mark used to open ('\u201dA country is ...,\u201d said ...')
         elif ch in _CLOSE_DOUBLE or ch == "\u201c" and stack and stack[-1].mark == "\u201e":
             _close(stack, found, i, double=True)
-        elif ch == '"':
-            if any(o.double for o in stack):
+        elif ch == '"' or ch == "'" and nxt == "'":  # two apostrophes ('' ... '') are a double mark
+            width = 2 if ch == "'" else 1
+            if any(o.double for o in stack) and not (prev.isspace() and text[i + width : i + width + 1].isalnum()):
                 _close(stack, found, i, double=True)
-            else:
-                stack.append(_Open(i, ch, True))
+            else:  # an opening mark, or a nested one: 'the route "China-Kazakhstan-Uzbekistan". A number'
+                stack.append(_Open(i, ch * width, True))
+            i += width
+            continue
         elif ch in _SINGLE_CLOSE and stack and not stack[-1].double and not nxt.isalnum() and not prev.isspace():
             _close(stack, found, i, double=False)
         elif ch in _SINGLE_OPEN and (prev in _OPENERS_BEFORE or i == 0) and (nxt.isalnum() or nxt in "\u2018\u201c"):
             stack.append(_Open(i, ch, False))
         i += 1
     quotes: list[QuoteCandidate] = []
-    for open_pos, close_pos, depth in sorted(found):
-        start, end = open_pos + 1, close_pos
+    for open_pos, close_pos, depth, width in sorted(found):
+        start, end = open_pos + width, close_pos
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():
@@ -104,12 +109,12 @@ def find_quotes(text: str) -> list[QuoteCandidate]:
     return quotes
 
 
-def _close(stack: list[_Open], found: list[tuple[int, int, int]], i: int, *, double: bool) -> None:
+def _close(stack: list[_Open], found: list[tuple[int, int, int, int]], i: int, *, double: bool) -> None:
     for k in range(len(stack) - 1, -1, -1):
         if stack[k].double == double:
             opened = stack[k]
             del stack[k:]
-            found.append((opened.pos, i, k))
+            found.append((opened.pos, i, k, len(opened.mark)))
             return
 
 
@@ -246,6 +251,8 @@ DOMAIN_LEXICON: list[tuple[str, DomainLabel]] = [
     (r"technology|innovation|artificial intelligence", DomainLabel.technology),
 ]
 _DOMAIN_RE = [(re.compile(rf"(?<!\w)(?:{p})(?!\w)", re.I), label) for p, label in DOMAIN_LEXICON]
+#: The lexicon compiled: finds mentions for prompt v2, and labels the model's own wordings for v3.
+DOMAIN_PATTERNS = _DOMAIN_RE
 
 
 @dataclass(frozen=True)

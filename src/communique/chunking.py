@@ -61,8 +61,9 @@ def merge(parts: list[tuple[Chunk, Draft]]) -> Draft:
                 seen["chairs"].add(key)
                 merged.chairs.append(c)
         for d in draft.domains:
-            if d.label.value not in seen["domains"]:
-                seen["domains"].add(d.label.value)
+            key = normalise(d.wording) if draft.checked else d.label.value  # v3 keeps one domain per wording
+            if key not in seen["domains"]:
+                seen["domains"].add(key)
                 merged.domains.append(d)
         for q in draft.quotes:
             start = None if q.start is None else q.start + chunk.start
@@ -74,6 +75,7 @@ def merge(parts: list[tuple[Chunk, Draft]]) -> Draft:
         for name in ("kind", "title", "date", "location"):
             if getattr(merged.event, name) is None:
                 setattr(merged.event, name, getattr(draft.event, name))
+        merged.checked = merged.checked or draft.checked
         merged.summary = merged.summary or draft.summary
         merged.rejected += draft.rejected
         merged.warnings += draft.warnings

@@ -11,6 +11,9 @@ from .schema.v1 import DomainLabel, PartyKind, Rejection
 class DraftParty(BaseModel):
     name: str
     kind: PartyKind = PartyKind.country
+    # Other forms the article writes this party in ('U.S.', 'American' for 'United States'), found by a
+    # strategy; never shown to or asked of the model.
+    aliases: SkipJsonSchema[list[str]] = Field(default_factory=list)
 
 
 class DraftChair(BaseModel):
@@ -51,3 +54,6 @@ class Draft(BaseModel):
     # Filled by strategies, never by the model: answers already refused, and notes for the summary.
     rejected: SkipJsonSchema[list[Rejection]] = Field(default_factory=list)
     warnings: SkipJsonSchema[list[str]] = Field(default_factory=list)
+    # True when the strategy already checked chairs against the article's entities and worded domains
+    # (prompt v3): grounding then only aligns them, and keeps one domain per wording, not per label.
+    checked: SkipJsonSchema[bool] = False

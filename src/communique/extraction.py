@@ -366,6 +366,10 @@ STRATEGIES: dict[str, Strategy] = {"single-call": single_call, "decomposed": dec
 
 
 def strategy_for(prompt: PromptVersion) -> Strategy:
+    if prompt.strategy == "assisted" and "assisted" not in STRATEGIES:  # needs the nlp extra: loaded on first use
+        from .assisted import assisted
+
+        STRATEGIES["assisted"] = assisted
     try:
         return STRATEGIES[prompt.strategy]
     except KeyError:

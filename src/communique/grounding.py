@@ -113,12 +113,31 @@ class Grounder:
         return self.span(start, end, Alignment.fuzzy, hit.score)
 
 
+    def locate_words(self, phrase: str, max_gap: int = 4) -> Span | None:
+        """The shortest stretch holding the words of ``phrase`` in order with at most ``max_gap`` words
+        between each two ('drug trafficking' in 'drug and human trafficking'); alignment ``fuzzy``."""
+        words = [re.escape(w) for w in re.findall(r"\w+", normalise(phrase))]
+        if len(words) < 2:
+            return None
+        norm, index = self._norm
+        gap = rf"(?:\W+\w+){{0,{max_gap}}}?\W+"
+        best = None
+        for m in re.finditer(r"(?<!\w)" + gap.join(words) + r"(?!\w)", norm):
+            if best is None or len(m.group(0)) < len(best.group(0)):
+                best = m
+        if best is None:
+            return None
+        start, end = index[best.start()], index[best.end() - 1] + 1
+        score = 100.0 * len(" ".join(w for w in re.findall(r"\w+", normalise(phrase)))) / max(1, len(best.group(0)))
+        return self.span(start, end, Alignment.fuzzy, min(100.0, score))
+
+
 def _closest(starts: list[int], near: int | None) -> int:
     return starts[0] if near is None else min(starts, key=lambda s: abs(s - near))
 
 
 # Words that are titles or ranks, not names: moved from a chair's name to its title.
-_TITLE_WORDS = {
+TITLE_WORDS = {
     "general", "gen", "lieutenant", "lt", "colonel", "col", "major", "maj", "admiral", "adm", "brigadier",
     "commander", "captain", "capt", "marshal", "minister", "president", "prime", "director", "secretary",
     "ambassador", "chairman", "chair", "inspector", "chief", "deputy", "head", "king", "queen", "prince",
@@ -131,7 +150,7 @@ def split_title(name: str) -> tuple[str, str]:
     """'General Doukur Darmy' -> ('Doukur Darmy', 'General')."""
     words = name.split()
     cut = 0
-    while cut < len(words) - 1 and words[cut].strip(".,").casefold() in _TITLE_WORDS:
+    while cut < len(words) - 1 and words[cut].strip(".,").casefold() in TITLE_WORDS:
         cut += 1
     if not words[cut:] or not words[cut][:1].isupper():  # 'Inspector General of the ...' is an office
         return name, ""
@@ -170,6 +189,9 @@ def ground(article: str, draft: Draft) -> Grounded:
         if not name or any(normalise(name) == normalise(q.name) for q in parties):
             continue
         mentions = g.find_all(name)
+        for alias in p.aliases:  # 'U.S.' and 'American' are mentions of 'United States'
+            mentions += [m for m in g.find_all(alias) if all(m.start != x.start for x in mentions)]
+        mentions.sort(key=lambda m: m.start)
         if not mentions and (span := g.locate(name, words=True)):
             mentions = [span]
         if not mentions:
@@ -183,7 +205,7 @@ def ground(article: str, draft: Draft) -> Grounded:
         title = (c.title or "").strip() or title_words or None
         if not name or any(normalise(name) == normalise(x.name) for x in chairs):
             continue
-        if (refusal := check_chair(g, c)) is not None:
+        if not draft.checked and (refusal := check_chair(g, c)) is not None:
             rejected.append(refusal)
             continue
         evidence = g.locate(name, words=True)
@@ -191,13 +213,15 @@ def ground(article: str, draft: Draft) -> Grounded:
 
     domains: list[Domain] = []
     for d in draft.domains:
-        if any(d.label == x.label for x in domains):
+        if any((normalise(d.wording) == normalise(x.wording)) if draft.checked else (d.label == x.label) for x in domains):
             continue
         span = g.locate(d.wording)
+        if span is None and draft.checked:  # 'drug trafficking' in 'drug and human trafficking'
+            span = g.locate_words(d.wording)
         if span is None:
             reject("domains", f"{d.label.value}: {d.wording}", "this wording is not in the article")
             continue
-        domains.append(Domain(label=d.label, wording=span.text, span=span))
+        domains.append(Domain(label=d.label, wording=d.wording if draft.checked else span.text, span=span))
 
     quotes: list[Quote] = []
     for q in draft.quotes:

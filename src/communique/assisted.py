@@ -1,0 +1,596 @@
+"""The ``assisted`` strategy (prompt v3): hints found exactly, judgements asked, answers checked.
+
+Deterministic finders give *hints and checks*, never a closed list the model must pick from:
+
+- spaCy entities (people, organisations, places, nationalities) and country names resolved by
+  country_converter are shown to the model as hints; the model may name anyone the article names.
+- Quotations and their speech cues are found exactly (they are provably complete: every pair of
+  quotation marks); a clear cue names the speaker, and the model is asked only about the rest.
+- Every answer is checked against the article: a party must be named there (under any of its names:
+  'US', 'U.S.', 'American'), a chair must be a person the article names in a leading role, a domain
+  must be worded there, a speaker must be named there. Sentences that address readers or tools instead
+  of reporting are hidden from the model and are evidence for nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, Field, create_model
+
+from . import candidates, countries, dates, nlp
+from .drafts import Draft, DraftChair, DraftDomain, DraftEvent, DraftParty, DraftQuote
+from .extraction import Question, Step
+from .grounding import TITLE_WORDS, Grounder, normalise, split_title
+from .inputs import Article
+from .prompting import PromptVersion
+from .schema.v1 import DomainLabel, PartyKind, Rejection
+
+MAX_PARTIES = 12
+MAX_CHAIRS = 6
+MAX_FIELDS = 14
+MAX_HINTS = 16
+_NAME = Field(max_length=80)
+
+
+class PartiesAndChairs(BaseModel):
+    parties: list[str] = Field(default_factory=list, max_length=MAX_PARTIES)
+    chairs: list[str] = Field(default_factory=list, max_length=MAX_CHAIRS)
+    kind: str | None = None
+    location: str | None = None
+    date: str | None = None
+
+
+class Fields(BaseModel):
+    fields: list[str] = Field(default_factory=list, max_length=MAX_FIELDS)
+
+
+class PartyNames(BaseModel):
+    parties: list[str] = Field(default_factory=list, max_length=MAX_PARTIES)
+
+
+def _speakers_model(keys: list[str]) -> type[BaseModel]:
+    return create_model("Speakers", **{k: (str, Field(max_length=80)) for k in keys})  # type: ignore[call-overload]
+
+
+# -- what the article says, found once --------------------------------------------------------------
+
+
+@dataclass
+class Reading:
+    """One article as the deterministic layer sees it."""
+
+    text: str
+    analysis: nlp.Analysis
+    flagged: list[tuple[int, int]]  # sentences that address readers or tools: evidence for nothing
+
+    def usable(self, start: int, end: int) -> bool:
+        return not any(a <= start and end <= b for a, b in self.flagged)
+
+    def occurrences(self, name: str) -> list[tuple[int, int]]:
+        """Where ``name`` occurs (case, quote marks and spaces unified), outside flagged sentences."""
+        return [(s.start, s.end) for s in Grounder(self.text).find_all(name) if self.usable(s.start, s.end)]
+
+    def sentence(self, offset: int) -> str:
+        a, b = self.analysis.sentence_at(offset)
+        return self.text[a:b]
+
+
+def flagged_spans(analysis: nlp.Analysis) -> list[tuple[int, int]]:
+    try:
+        from . import guard
+    except ImportError:  # pragma: no cover - the guard module ships with the package
+        return candidates.find_instructions(analysis.text)
+    spans = {(f.start, f.end) for f in guard.find_addressed(analysis)}
+    spans |= set(candidates.find_instructions(analysis.text))
+    return sorted(spans)
+
+
+# -- names ------------------------------------------------------------------------------------------
+
+_POSSESSIVE = re.compile(r"[’']s$")
+_TRAILING = re.compile(r"[\s,;:.!?\"'\u2019\u201d)]+$")
+
+
+def people_in(reading: Reading) -> list[str]:
+    """Hints: spaCy's people, then other runs of capitalised words that look like personal names."""
+    names = [n for n in reading.analysis.people() if reading.occurrences(n)]
+    return names[:MAX_HINTS]
+
+
+_RANKS = {"cmde", "vadm", "radm", "rear", "vice", "adm", "lt", "gen", "col", "brig", "maj", "capt", "cdr", "sgt", "shri",
+          "smt", "mr", "mrs", "ms", "dr", "prof", "hon", "premier", "vice-premier", "fm", "chairperson"}
+
+
+def strip_title(reading: Reading, phrase: str) -> str:
+    """A person's name without the title written before it: 'Pakistan Foreign Minister Bilawal Bhutto
+    Zardari' -> 'Bilawal Bhutto Zardari', 'Minister of Defence J\u00fcri Luik' -> 'J\u00fcri Luik'. Leading words
+    are dropped while they are ranks, countries or common English words (the pipeline's WordNet index),
+    and only if what is left is two words or more, or a name the article also uses on its own: 'Park
+    Min-soo' keeps 'Park'."""
+    words = _POSSESSIVE.sub("", phrase.strip()).split()
+    lower = [k for k, w in enumerate(words) if w[:1].islower()]
+    if lower and lower[-1] < len(words) - 1:
+        words = words[lower[-1] + 1 :]  # after 'of', 'for', 'and': 'Minister of Defence Luik' -> 'Defence Luik'
+    nouns, adjectives = nlp.common_words()
+
+    def titleish(word: str) -> bool:
+        parts = [p.strip(".,()").casefold() for p in word.split("-")]
+        return all(p in _RANKS or p in nouns or p.removesuffix("s") in nouns or p in adjectives or countries.canonical(p) is not None
+                   for p in parts if p)
+
+    people = {normalise(_POSSESSIVE.sub("", e.text)) for e in reading.analysis.of("PERSON")}
+    cut = 0
+    while cut < len(words) - 1 and titleish(words[cut]):
+        if normalise(" ".join(words[cut:])) in people and words[cut].strip(".,").casefold() not in _RANKS | TITLE_WORDS:
+            break  # 'Ram Nath Adhikari' is a person's whole name, though 'ram' is an English word
+        cut += 1
+    while cut > 0:
+        rest = words[cut:]
+        if len(rest) >= 2 or reading.occurrences(rest[0]) and len(reading.occurrences(rest[0])) > len(reading.occurrences(" ".join(words[cut - 1 :]))):
+            break
+        cut -= 1
+    return " ".join(words[cut:])
+
+
+def full_name(reading: Reading, name: str) -> str:
+    """A surname or a shortened name resolved to the fullest form the article gives of it: 'Zhang' ->
+    'Zhang Gaoli', 'Iwaya' -> 'Iwaya Takeshi' (family names first or last)."""
+    words = name.split()
+    if not words or len(words) > 2:
+        return name
+    key = [w.casefold() for w in words]
+    best = name
+    for candidate in {*reading.analysis.people(), *candidates.find_names(reading.text)}:
+        stripped = strip_title(reading, candidate)
+        c_words = [w.casefold() for w in stripped.split()]
+        if len(c_words) <= len(key) or len(c_words) > 5 or any(w[:1].islower() for w in stripped.split()):
+            continue
+        if (c_words[-len(key):] == key or c_words[: len(key)] == key) and len(c_words) > len(best.split()):
+            if reading.occurrences(stripped):
+                best = stripped
+    return best
+
+
+def _entity_labels(reading: Reading, start: int, end: int) -> set[str]:
+    return {e.label for e in reading.analysis.entities if e.start < end and start < e.end}
+
+
+def person_problem(reading: Reading, name: str, spans: list[tuple[int, int]]) -> str | None:
+    """Why ``name`` is not a person's name, or None. A body ('Joint Working Group') and an office
+    ('Deputy Minister of Defence') end in, or consist of, common English words; a personal name does
+    not, unless spaCy tags it as a person."""
+    labels: set[str] = set()
+    for a, b in spans:
+        labels |= _entity_labels(reading, a, b)
+    if "PERSON" in labels:
+        return None
+    nouns, adjectives = nlp.common_words()
+    words = [w.strip(".,()").casefold() for w in re.split(r"[\s-]+", name) if w.strip(".,()")]
+    common = [w in nouns or w in adjectives or w in {"of", "for", "and", "the", "on", "in"} or countries.canonical(w) is not None
+              for w in words]
+    if labels & {"ORG", "LAW", "EVENT", "FAC", "PRODUCT", "WORK_OF_ART"} and words and common[-1]:
+        return "an organisation, not a person"
+    if words and all(common):
+        return "a title or office, not a person's name"
+    if len(words) == 1 and countries.canonical(name):
+        return "a country, not a person"
+    return None
+
+
+#: Lemmas that put a person in a leading role at a meeting (chaired, led, headed, signed, met, held talks).
+_LEADING = {
+    "chair", "co-chair", "cochair", "chairperson", "chairman", "chairwoman", "co-chairman", "preside", "lead", "head",
+    "sign", "signatory", "meet", "talk", "host", "represent", "helm", "visit", "co", "delegation",
+}
+
+
+def leading_role(reading: Reading, spans: list[tuple[int, int]]) -> bool:
+    doc = reading.analysis.doc
+    for start, _ in spans:
+        a, b = reading.analysis.sentence_at(start)
+        span = doc.char_span(a, b, alignment_mode="expand")
+        if span is None:
+            continue
+        lemmas = {t.lemma_.casefold() for t in span} | {t.text.casefold() for t in span}
+        if lemmas & _LEADING or any(t.startswith(("co-chair", "chair", "presid", "sign")) for t in lemmas):
+            return True
+    return False
+
+
+# -- parties ----------------------------------------------------------------------------------------
+
+
+def party_forms(reading: Reading) -> dict[str, list[str]]:
+    """Canonical country (or listed body) -> the forms the article writes it in, outside flagged text."""
+    forms: dict[str, list[str]] = {}
+    for m in countries.mentions(reading.analysis):
+        if reading.usable(m.start, m.end):
+            forms.setdefault(m.name, [])
+            if m.text not in forms[m.name]:
+                forms[m.name].append(m.text)
+    return forms
+
+
+def check_party(reading: Reading, name: str, forms: dict[str, list[str]]) -> tuple[DraftParty | None, str | None]:
+    """The party under its canonical name with the forms the article uses, or the reason it is refused."""
+    name = _TRAILING.sub("", name.strip())
+    if not name:
+        return None, "empty"
+    canonical = countries.canonical(name)
+    if canonical is not None:
+        if canonical in forms:
+            return DraftParty(name=canonical, kind=PartyKind.country if _is_country(canonical) else PartyKind.organisation,
+                              aliases=forms[canonical]), None
+        if reading.occurrences(name):  # named, but only inside a longer name ('India-Saudi Arabia Committee')
+            return DraftParty(name=canonical, kind=PartyKind.country, aliases=[name]), None
+        return None, "not named in the article"
+    if reading.occurrences(name):
+        return DraftParty(name=name, kind=PartyKind.organisation), None
+    return None, "not named in the article"
+
+
+def _is_country(name: str) -> bool:
+    return name not in countries.BODY_NAMES
+
+
+# -- domains ----------------------------------------------------------------------------------------
+
+_GENERIC = {"cooperation", "co-operation", "relations", "ties", "partnership", "bilateral relations", "bilateral cooperation",
+            "collaboration", "bilateral ties", "areas", "fields", "issues", "matters"}
+
+
+def domain_label(wording: str) -> DomainLabel:
+    """The controlled-vocabulary label whose lexicon matches the wording, else ``other``."""
+    for pattern, label in candidates.DOMAIN_PATTERNS:
+        if pattern.search(wording):
+            return label
+    return DomainLabel.other
+
+
+def ground_field(reading: Reading, field: str) -> str | None:
+    """The field as the article words it: the phrase itself, or (for 'drug trafficking' in 'drug and
+    human trafficking') the phrase whose words one short stretch of the article holds in order."""
+    field = _TRAILING.sub("", field.strip()).strip("\"'\u201c\u201d")
+    if len(field) < 2 or normalise(field) in _GENERIC:
+        return None
+    if reading.occurrences(field):
+        return field
+    span = Grounder(reading.text).locate_words(field)
+    if span is not None and span.score >= 50 and reading.usable(span.start, span.end):
+        return field
+    return None
+
+
+def expand_coordination(reading: Reading, field: str) -> list[str]:
+    """'political and security cooperation' is two fields: 'political cooperation' and 'security
+    cooperation' (modifiers joined by 'and' before one head noun, by spaCy's parse of the article)."""
+    spans = reading.occurrences(field)
+    if not spans or " and " not in f" {field} ":
+        return [field]
+    start, end = spans[0]
+    doc = reading.analysis.doc
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return [field]
+    for token in span:
+        if token.dep_ != "cc":
+            continue
+        first = token.head
+        if first.dep_ not in ("amod", "compound", "nmod") or not (first.i < first.head.i < span.end):
+            continue
+        conjuncts = [first, *[c for c in first.conjuncts if span.start <= c.i < first.head.i]]
+        last = max(c.i for c in conjuncts)
+        head = doc[last + 1 : span.end].text
+        if not head:
+            continue
+        return [f"{doc[c.left_edge.i : c.i + 1].text} {head}" if c.left_edge.i >= span.start else f"{c.text} {head}" for c in conjuncts]
+    return [field]
+
+
+# -- quotes -----------------------------------------------------------------------------------------
+
+_PRONOUN_CUE = re.compile(
+    rf"^[\s,\u2014\u2013-]*(?P<who>he|she|it|they|the statement|the release|the tweet)\s+(?:\w+\s+)?(?:{candidates.SPEECH_VERBS}|read)\b",
+    re.I,
+)
+_SPEECH_LEMMAS = {
+    "say", "state", "add", "tell", "declare", "stress", "express", "note", "describe", "call", "urge", "emphasize",
+    "emphasise", "tweet", "write", "announce", "insist", "remark", "comment", "argue", "warn", "affirm", "assert",
+    "reaffirm", "hail", "highlight", "read", "continue", "explain", "agree", "pledge", "promise", "vow", "welcome",
+}
+
+
+def _speech_in_sentence(reading: Reading, quote: candidates.QuoteCandidate) -> bool:
+    a, b = reading.analysis.sentence_at(quote.start)
+    doc = reading.analysis.doc
+    for token in doc:
+        if a <= token.idx < b and not (quote.start - 1 <= token.idx < quote.end + 1):
+            if token.pos_ == "VERB" and token.lemma_.casefold() in _SPEECH_LEMMAS:
+                return True
+    return False
+
+
+def not_a_quotation(reading: Reading, quote: candidates.QuoteCandidate) -> str | None:
+    """Why a pair of quotation marks holds no quotation: a scare-quoted word or short phrase, a name or
+    a title in quotation marks, with no verb of saying in its sentence. None when it may be a quote."""
+    if quote.strong_cue:
+        return None
+    words = quote.text.split()
+    title_like = all(w[:1].isupper() or w.casefold() in {"of", "for", "and", "the", "a", "an", "to", "in", "on"} for w in words)
+    if len(words) <= 3 or (title_like and len(words) <= 12 and not quote.text.rstrip().endswith((".", ",", "!", "?"))):
+        if not _speech_in_sentence(reading, quote):
+            return "a scare-quoted phrase, name or title, not a quotation of anyone"
+    return None
+
+
+def clean_speaker(reading: Reading, speaker: str | None) -> str | None:
+    """The speaker as the article gives it in full, with no trailing words: a person entity inside the
+    phrase wins ('Foreign Ministry official Oded Joseph yesterday' -> 'Oded Joseph'), a surname becomes
+    the full name given earlier."""
+    if not speaker:
+        return None
+    speaker = _TRAILING.sub("", speaker.strip())
+    if speaker.casefold() in {"unknown", "none", "n/a", "not specified", "unspecified", ""}:
+        return None
+    spans = reading.occurrences(speaker)
+    for a, b in spans[:1]:
+        people = [e for e in reading.analysis.of("PERSON") if a <= e.start and e.end <= b]
+        if people and len(people) == 1 and people[0].text != speaker:
+            speaker = _POSSESSIVE.sub("", people[0].text)
+    if speaker[:1].isupper() and not speaker.casefold().startswith("the "):
+        speaker = strip_title(reading, speaker)
+    return full_name(reading, speaker)
+
+
+# -- the strategy -----------------------------------------------------------------------------------
+
+
+def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Draft]:
+    text = article.text
+    analysis = nlp.analyse(text)
+    reading = Reading(text, analysis, flagged_spans(analysis))
+    draft = Draft(checked=True)
+    shown = candidates.mask(text, reading.flagged) if reading.flagged else text
+    if reading.flagged:
+        draft.warnings.append(
+            f"{len(reading.flagged)} sentence(s) address readers or tools rather than report; hidden from the model "
+            "and used as evidence for nothing: " + "; ".join(repr(text[a:b].strip()[:80]) for a, b in reading.flagged)
+        )
+
+    forms = party_forms(reading)
+    people = people_in(reading)
+
+    quotes = [q for q in candidates.find_quotes(text)]
+    candidates.attach_cues(text, quotes)
+    kept: list[int] = []
+    for i, q in enumerate(quotes):
+        if not reading.usable(q.start, q.end):
+            draft.rejected.append(Rejection(field="quotes", value=q.text, reason="inside a sentence addressed to readers or tools"))
+        elif (why := not_a_quotation(reading, q)) is not None:
+            draft.rejected.append(Rejection(field="quotes", value=q.text, reason=why))
+        else:
+            kept.append(i)
+    speakers = resolve_cues(reading, quotes, kept)
+    open_ = [i for i in kept if speakers.get(i) is None]
+    keys = [f"q{n}" for n in range(1, len(open_) + 1)]
+
+    def ask(template: str, model: type[BaseModel], max_tokens: int, **context: Any) -> Question:
+        return Question(template, model, max_tokens, {"article": shown, **context})
+
+    questions = [
+        ask("parties_chairs", PartiesAndChairs, 200, countries=list(forms), people=people),
+        ask("domains", Fields, 160),
+    ]
+    if open_:
+        shown_quotes = [{"key": k, "text": quotes[i].text[:300]} for k, i in zip(keys, open_)]
+        questions.append(ask("attribution", _speakers_model(keys), 16 + 18 * len(keys), quotes=shown_quotes, people=people))
+    answers = list((yield tuple(questions)))
+    pc: PartiesAndChairs = answers[0]
+    fields: Fields = answers[1]
+    attribution = answers[2] if open_ else None
+
+    # Parties: each named in the article, under its canonical name; refused ones asked again once.
+    refused: list[str] = []
+    for raw in pc.parties:
+        party, why = check_party(reading, raw, forms)
+        if party is None:
+            if why != "empty":
+                refused.append(raw)
+        elif all(p.name != party.name for p in draft.parties):
+            draft.parties.append(party)
+    if refused:
+        retry = yield Question("retry_parties", PartyNames, 100, {"article": shown, "rejected": refused}, reask=True)
+        for raw in retry.parties if retry is not None else []:
+            party, _ = check_party(reading, raw, forms)
+            if party is not None and all(p.name != party.name for p in draft.parties):
+                draft.parties.append(party)
+        draft.rejected += [Rejection(field="parties", value=r, reason="not named in the article") for r in refused
+                           if all(p.name != countries.canonical(r) and normalise(p.name) != normalise(r) for p in draft.parties)]
+
+    # Chairs: people the article names in a leading role.
+    for raw in pc.chairs:
+        chair, why = check_chair(reading, raw, draft.parties)
+        if chair is None:
+            draft.rejected.append(Rejection(field="chairs", value=raw, reason=why or "refused"))
+        elif all(normalise(c.name) != normalise(chair.name) for c in draft.chairs):
+            draft.chairs.append(chair)
+
+    # Domains: the article's own wording, labelled from the controlled vocabulary where one fits.
+    seen: set[str] = set()
+    for raw in [part for f in fields.fields for part in expand_coordination(reading, f.strip())]:
+        wording = ground_field(reading, raw)
+        if wording is None:
+            draft.rejected.append(Rejection(field="domains", value=raw, reason="not worded in the article (or too general)"))
+            continue
+        if (key := normalise(wording)) not in seen:
+            seen.add(key)
+            draft.domains.append(DraftDomain(label=domain_label(wording), wording=wording))
+
+    # Quotes: cue speakers, then the model's answers, each checked against the article.
+    if attribution is not None:
+        for k, i in zip(keys, open_):
+            value = clean_speaker(reading, getattr(attribution, k))
+            if value is not None and not reading.occurrences(value):
+                draft.rejected.append(Rejection(field="quotes", value=f"speaker {value!r}", reason="not named in the article"))
+                value = None
+            speakers[i] = value
+    for i in kept:
+        q = quotes[i]
+        speaker = speakers.get(i)
+        draft.quotes.append(DraftQuote(text=q.text, speaker=speaker, speaker_party=speaker_party(speaker, draft.parties), start=q.start))
+
+    base = dates.article_date(text, article.metadata)
+    iso, warning = dates.resolve(pc.date, text=text, base=base) if pc.date else (dates.find_event_date(text, base), None)
+    if warning:
+        draft.warnings.append(warning)
+    names = [p.name for p in draft.parties]
+    title = f"{'–'.join(names)} {pc.kind or 'meeting'}" if names else None
+    location = pc.location if pc.location and reading.occurrences(pc.location) else None
+    draft.event = DraftEvent(kind=pc.kind, title=title, date=iso, location=location)
+    return draft
+
+
+def check_chair(reading: Reading, raw: str, parties: list[DraftParty]) -> tuple[DraftChair | None, str | None]:
+    raw = _TRAILING.sub("", raw.strip())
+    name = full_name(reading, strip_title(reading, raw))
+    rank = raw[: len(raw) - len(name)].strip() if raw.endswith(name) else ""
+    spans = reading.occurrences(name)
+    if not spans:
+        located = Grounder(reading.text).locate(name, words=True)
+        if located is None or located.alignment.value == "fuzzy" and located.score < 95 or not reading.usable(located.start, located.end):
+            return None, "this name is not in the article (outside sentences addressed to readers or tools)"
+        name, spans = located.text, [(located.start, located.end)]
+    if (why := person_problem(reading, name, spans)) is not None:
+        return None, why
+    surname = name.split()[-1]
+    if not leading_role(reading, spans + reading.occurrences(surname) + reading.occurrences(name.split()[0])):
+        return None, "the article does not say this person chaired, led, signed or met as a head of side"
+    start, end = spans[0]
+    title, owner = candidates.describe_person(reading.text, candidates.NameSpan(name, start, end))
+    party = _party_near(reading, start, end, owner, title, parties)
+    return DraftChair(name=name, title=title or rank or None, party=party), None
+
+
+def _party_near(reading: Reading, start: int, end: int, owner: str | None, title: str | None,
+                parties: list[DraftParty]) -> str | None:
+    names = {p.name for p in parties}
+    for phrase in (owner, title):
+        if phrase and (c := countries.canonical(phrase)) in names:
+            return c
+    a, _ = reading.analysis.sentence_at(start)
+    before = [m for m in countries.mentions(reading.analysis) if a <= m.start < start and m.name in names]
+    if before and start - before[-1].end < 80:
+        return before[-1].name
+    return None
+
+
+def speaker_party(speaker: str | None, parties: list[DraftParty]) -> str | None:
+    if not speaker:
+        return None
+    for word in [speaker, *speaker.split()]:
+        c = countries.canonical(word) if word[:1].isupper() else None
+        if c is not None and any(p.name == c for p in parties):
+            return c
+    return None
+
+
+_PRONOUNS = {"he", "she", "it", "they", "we", "i", "this", "which", "who"}
+
+
+@dataclass(frozen=True)
+class Subject:
+    text: str
+    start: int
+    pronoun: bool
+
+
+def speech_subject(reading: Reading, lo: int, hi: int, exclude: tuple[int, int]) -> Subject | None:
+    """The subject of the verb of saying nearest to ``exclude`` (a quotation) in the text from ``lo`` to
+    ``hi``, outside the quotation: 'Zhang said', 'said Ms Seile, the Latvian Minister', 'the statement
+    read further', 'according to the statement'. Pronoun subjects are returned as such."""
+    doc = reading.analysis.doc
+    span = doc.char_span(lo, hi, alignment_mode="expand")
+    if span is None:
+        return None
+    qa, qb = exclude
+    best: tuple[int, Subject] | None = None
+    for token in span:
+        if qa <= token.idx < qb:
+            continue
+        subject = None
+        if token.lemma_.casefold() in _SPEECH_LEMMAS and token.pos_ in ("VERB", "AUX"):
+            subj = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if not subj:
+                agent = [c for c in token.children if c.dep_ == "agent"]
+                subj = [g for a in agent for g in a.children if g.dep_ == "pobj"]
+            if subj and not (qa <= subj[0].idx < qb):
+                subject = subj[0]
+        elif token.lower_ == "according" and token.i + 2 < len(doc) and doc[token.i + 1].lower_ == "to":
+            objs = [c for c in doc[token.i + 1].children if c.dep_ == "pobj"]
+            subject = objs[0] if objs else None
+        if subject is None:
+            continue
+        left = subject.left_edge.idx
+        right = subject.right_edge.idx + len(subject.right_edge.text)
+        if left < qb and qa < right:  # the subject phrase runs into the quotation: keep the head's own words
+            left, right = subject.idx, subject.idx + len(subject.text)
+            for child in subject.lefts:
+                if child.dep_ in ("compound", "det", "amod", "poss") and not (qa <= child.idx < qb):
+                    left = min(left, child.left_edge.idx)
+        phrase = reading.text[left:right]
+        found = Subject(phrase, left, subject.lower_ in _PRONOUNS)
+        distance = min(abs(token.idx - qa), abs(token.idx - qb))
+        if best is None or distance < best[0]:
+            best = (distance, found)
+    return best[1] if best else None
+
+
+def resolve_cues(reading: Reading, quotes: list[candidates.QuoteCandidate], kept: list[int]) -> dict[int, str | None]:
+    """Speakers of the quotations, without the model where the article is clear: the subject of the
+    verb of saying next to the quotation (spaCy's parse), else the regular-expression cue; a pronoun
+    ('he said', 'it added') or a quotation introduced by a colon carries over the speaker of the
+    sentences before it. ``None`` where the article is not clear: the model is asked."""
+    text = reading.text
+    analysis = reading.analysis
+    speakers: dict[int, str | None] = {}
+    for i in kept:
+        q = quotes[i]
+        if q.depth:
+            cue = q.strong_cue
+            speakers[i] = clean_speaker(reading, cue.speaker) if cue and reading.usable(cue.start, cue.end) else None
+            continue
+        a, _ = analysis.sentence_at(max(0, q.start - 1))
+        _, b = analysis.sentence_at(min(len(text) - 1, q.end + 2))
+        b = max(b, q.end + 1)
+        subject = speech_subject(reading, a, b, (q.start - 1, q.end + 1))
+        speaker = None
+        if subject is not None and not subject.pronoun and reading.usable(subject.start, subject.start + len(subject.text)):
+            speaker = clean_speaker(reading, subject.text)
+        if speaker is None and subject is None and (cue := q.strong_cue) is not None and reading.usable(cue.start, cue.end):
+            speaker = clean_speaker(reading, cue.speaker)
+        if speaker is None and (subject is not None and subject.pronoun or text[: q.start - 1].rstrip().endswith(":")):
+            speaker = antecedent(reading, q.start, speakers, quotes)
+        speakers[i] = speaker
+    return speakers
+
+
+def antecedent(reading: Reading, before: int, speakers: dict[int, str | None], quotes: list[candidates.QuoteCandidate]) -> str | None:
+    """Who 'he' or 'it' is at ``before``: the nearest earlier speaker, of a quotation or of a verb of
+    saying in the two paragraphs before."""
+    best: tuple[int, str] | None = None
+    for i, name in speakers.items():
+        if name and quotes[i].start < before:
+            if best is None or quotes[i].start > best[0]:
+                best = (quotes[i].start, name)
+    lo = reading.text.rfind("\n\n", 0, reading.text.rfind("\n\n", 0, before))
+    for a, b in reading.analysis.sentences:
+        if max(0, lo) <= a and b <= before:
+            subject = speech_subject(reading, a, b, (b, b))
+            if subject and not subject.pronoun and (best is None or subject.start > best[0]):
+                if (name := clean_speaker(reading, subject.text)) is not None:
+                    best = (subject.start, name)
+    return best[1] if best else None

@@ -1,0 +1,117 @@
+"""Country names: 'US', 'U.S.', 'United States', 'American' -> 'United States', through country_converter.
+
+country_converter (coco) matches names, short forms and codes with a maintained regex per country. It
+does not know most demonyms ('American', 'Emirati', 'Chinese'), so the demonyms it misses are mapped to a
+name it does know, below; coco still decides the canonical name. Everything here is cached: coco's
+regex scan costs about a millisecond a name.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from .errors import BackendUnavailable
+
+if TYPE_CHECKING:
+    from .nlp import Analysis
+
+# Demonyms and adjectives country_converter 1.3.2 does not resolve, each to a name it does.
+_DEMONYMS = {
+    "american": "United States", "americans": "United States", "belgian": "Belgium", "british": "United Kingdom",
+    "burmese": "Myanmar", "canadian": "Canada", "chinese": "China", "congolese": "DR Congo", "cypriot": "Cyprus",
+    "danish": "Denmark", "dutch": "Netherlands", "emirati": "United Arab Emirates", "filipino": "Philippines",
+    "finnish": "Finland", "french": "France", "german": "Germany", "greek": "Greece", "honduran": "Honduras",
+    "hungarian": "Hungary", "irish": "Ireland", "ivorian": "Côte d'Ivoire", "korean": "South Korea",
+    "south korean": "South Korea", "laotian": "Laos", "maldivian": "Maldives", "malian": "Mali", "maltese": "Malta",
+    "mauritian": "Mauritius", "montenegrin": "Montenegro", "moroccan": "Morocco", "mozambican": "Mozambique",
+    "norwegian": "Norway", "philippine": "Philippines", "polish": "Poland", "saudi": "Saudi Arabia",
+    "ksa": "Saudi Arabia", "spanish": "Spain", "thai": "Thailand", "turkish": "Türkiye", "holland": "Netherlands",
+    "new zealander": "New Zealand",
+}
+# Bodies that act as parties, with the short forms articles use.
+_BODIES = {
+    "eu": "European Union", "european union": "European Union", "nato": "NATO", "asean": "ASEAN",
+    "un": "United Nations", "united nations": "United Nations", "african union": "African Union",
+    "sco": "Shanghai Cooperation Organisation", "shanghai cooperation organisation": "Shanghai Cooperation Organisation",
+    "shanghai cooperation organization": "Shanghai Cooperation Organisation", "gcc": "Gulf Cooperation Council",
+}
+BODY_NAMES = frozenset(_BODIES.values())
+_POSSESSIVE = re.compile(r"[’']s?$")
+
+
+@cache
+def _converter() -> Any:
+    try:
+        import country_converter as coco
+    except ImportError:
+        raise BackendUnavailable('country_converter is not installed; pip install "communique[nlp]"') from None
+    logging.getLogger("country_converter").setLevel(logging.ERROR)  # it logs every name it does not know
+    return coco.CountryConverter()
+
+
+def _clean(name: str) -> str:
+    name = " ".join(name.replace("\u00a0", " ").split()).strip(" .,;:")
+    name = _POSSESSIVE.sub("", name)
+    return name.removeprefix("the ").removeprefix("The ")
+
+
+@cache
+def canonical(name: str) -> str | None:
+    """The canonical short name of the country (or listed body) ``name`` names, else None.
+    'U.S.' -> 'United States'; 'Emirati' -> 'United Arab Emirates'; 'Latvian' -> 'Latvia'."""
+    cleaned = _clean(name)
+    if not cleaned or len(cleaned) < 2:
+        return None
+    key = cleaned.casefold()
+    if key in _BODIES:
+        return _BODIES[key]
+    lookup = _DEMONYMS.get(key, cleaned)
+    result = _converter().convert(lookup, src="regex", to="name_short", not_found=None)
+    if isinstance(result, list):  # several countries matched: ambiguous, not a country name
+        return None
+    if result is None or result == lookup and lookup.casefold() not in _known_names():
+        return None
+    return str(result)
+
+
+@cache
+def _known_names() -> frozenset[str]:
+    data = _converter().data
+    return frozenset(str(n).casefold() for n in data["name_short"]) | frozenset(str(n).casefold() for n in data["name_official"])
+
+
+def same_party(a: str, b: str) -> bool:
+    """Whether two names name the same country (or body): 'UAE' and 'Emirati' do."""
+    ca, cb = canonical(a), canonical(b)
+    return ca is not None and ca == cb
+
+
+@dataclass(frozen=True)
+class Mention:
+    name: str  # canonical
+    text: str  # as written
+    start: int
+    end: int
+
+
+def mentions(analysis: Analysis) -> list[Mention]:
+    """Every place the article names a country or listed body (GPE, NORP and ORG entities that
+    country_converter resolves), canonical names attached."""
+    found: list[Mention] = []
+    for e in analysis.of("GPE", "NORP", "ORG", "LOC"):
+        text = _POSSESSIVE.sub("", e.text.strip())
+        lead = 0
+        if text.casefold().startswith("the "):
+            if e.label == "ORG":
+                continue  # 'the Ministry of Defence of X' is a body of X, not X; X is its own entity
+            lead, text = 4, text[4:]
+        name = canonical(text)
+        if name is None and e.label in ("GPE", "NORP") and len(text.split()) > 1:
+            name = canonical(text.split()[0])  # 'South Korea's', 'Indian Navy' -> first word may be the country
+        if name is not None:
+            found.append(Mention(name, text, e.start + lead, e.start + lead + len(text)))
+    return found

