@@ -32,7 +32,7 @@ def test_gate_fails_on_a_prompt_that_drops_chairs(tmp_path: Path) -> None:
 
     env = {**os.environ, "COMMUNIQUE_PROMPTS_DIR": str(prompts)}
     done = subprocess.run(
-        cli("eval", "--suite", str(ROOT / "evals"), "--live", "--prompt-version", "99", "--cases", "seed",
+        cli("eval", "--suite", str(ROOT / "evals"), "--live", "--prompt-version", "99", "--only", "seed",
             "--gate", "--out", str(tmp_path / "out")),
         capture_output=True, text=True, env=env, timeout=900,
     )

@@ -96,6 +96,7 @@ def test_html_report_in_headless_chromium(tmp_path: Path, seed_text: str) -> Non
     assert "<title>communique eval" in dom, "the script in the article did not run"
     assert "&lt;script&gt;document.title" in dom and "<b>bold?</b>" not in dom, "article text shown as text"
     assert 'class="pred-quote"' in dom and 'class="gold-quote"' in dom
+    assert 'id="spans"' in dom and 'id="speaker-confusion"' in dom, "the span and speaker tables render"
 
     shot = tmp_path / "report.png"
     subprocess.run([chromium(), *CHROME_FLAGS, *profile, f"--screenshot={shot}", "--window-size=1200,1600", page],

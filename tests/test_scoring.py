@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from communique.evaluation.scoring import name_similarity, normalise_name, score_case, token_f1
-from communique.schema.v1 import Chair, Domain, DomainLabel, Party, Provenance, Quote, Summary
+from communique.evaluation.scoring import (
+    SuiteScore, gold_span, name_similarity, normalise_name, score_case, span_overlap, token_f1,
+)
+from communique.schema.v1 import Chair, Domain, DomainLabel, Party, Provenance, Quote, Span, Summary
 
 ARTICLE = 'Wang Yi met Ali. "We agree on trade," Wang Yi said. Gen. Ali chaired.'
 PROV = Provenance(prompt_id="p", prompt_version="1", prompt_hash="h", backend="b", model="m",
@@ -92,3 +94,115 @@ def test_quote_near_miss_below_token_f1_threshold() -> None:
 def test_chairs_where_gold_has_none_are_invented(chairs: list[Chair], invented: list[str]) -> None:
     score = score_case("c", ARTICLE, {**GOLD, "chairs": []}, summary(chairs=chairs))
     assert score.invented_chairs == invented
+
+
+# -- open-vocabulary domains (the dev set) ----------------------------------------------------------
+
+OPEN_DOMAINS = {
+    "domains": [
+        {"label": "drug trafficking", "aliases": ["narcotics trafficking"]},
+        {"label": "counter-terrorism", "aliases": []},
+        {"label": "fisheries", "aliases": ["fishing"]},
+        {"label": "port security", "aliases": [], "optional": True},
+    ],
+}
+
+
+def test_open_vocabulary_domains_match_by_wording_or_label() -> None:
+    s = summary(domains=[
+        Domain(label=DomainLabel.other, wording="narcotics trafficking"),  # wording = a gold alias
+        Domain(label=DomainLabel.counter_terrorism, wording="fight against extremism"),  # label, "_" as " "
+        Domain(label=DomainLabel.maritime_security, wording="port security"),  # optional: neither
+        Domain(label=DomainLabel.trade, wording="trafficking"),  # no substring match
+    ])
+    d = score_case("c", ARTICLE, OPEN_DOMAINS, s).fields["domains"]
+    assert (d.tp, d.fp, d.fn) == (2, 1, 1)
+    assert d.missed == ["fisheries"] and d.extra == ["trade (trafficking)"]
+
+
+def test_controlled_domain_rules_unchanged() -> None:
+    gold = {"domains": [{"label": "procurement", "wording": "acquisition of equipment", "also": ["defense_industry"]}]}
+    hit = score_case("c", ARTICLE, gold, summary(domains=[Domain(label=DomainLabel.defense_industry, wording="arms")]))
+    assert hit.fields["domains"].tp == 1, "a label in `also` still matches"
+    miss = score_case("c", ARTICLE, gold, summary(domains=[Domain(label=DomainLabel.training, wording="drills")]))
+    assert (miss.fields["domains"].tp, miss.fields["domains"].fp, miss.fields["domains"].fn) == (0, 1, 1)
+
+
+# -- quote spans and the speaker confusion table ----------------------------------------------------
+
+SPAN_ARTICLE = 'Kessel said: \u201cWe will patrol together,\u201d and Varga  called it "frank  and useful". Later: "gone".'
+SPAN_GOLD = {
+    "quotes": [
+        {"text": "We will patrol together,", "speakers": ["Ana Kessel", "Kessel"]},
+        {"text": "frank and useful", "speakers": ["Tomas Varga", "Varga"]},  # two spaces in the article
+        {"text": "never said in the article", "speakers": ["Ana Kessel"]},
+        {"text": "gone", "speakers": ["Varga"], "optional": True},
+    ],
+}
+
+
+def quote_at(text: str, start: int, end: int, speaker: str | None) -> Quote:
+    return Quote(text=text, speaker=speaker, span=Span(start=start, end=end, text=SPAN_ARTICLE[start:end]))
+
+
+def test_gold_span_exact_then_normalised_else_none() -> None:
+    assert gold_span("abc abc", "abc") == (0, 3), "the first occurrence"
+    start, end = gold_span(SPAN_ARTICLE, "frank and useful")  # type: ignore[misc]
+    assert SPAN_ARTICLE[start:end] == "frank  and useful"
+    curly = "the \u2018road\u2019 plan"
+    start, end = gold_span(f"On {curly}.", "the 'road' plan")  # type: ignore[misc]
+    assert f"On {curly}."[start:end] == curly
+    assert gold_span(SPAN_ARTICLE, "never said in the article") is None
+    assert gold_span(SPAN_ARTICLE, "FRANK and useful") is None, "case is not normalised"
+
+
+def test_span_overlap_needs_half_of_the_shorter() -> None:
+    assert span_overlap((0, 10), (5, 20)) > 0, "5 shared of the shorter 10"
+    assert span_overlap((0, 10), (6, 20)) == 0, "4 shared of the shorter 10"
+    assert span_overlap((0, 4), (4, 8)) == 0, "touching ranges share nothing"
+    assert span_overlap((3, 7), (0, 30)) > 0, "a range inside a longer one"
+
+
+def test_exact_and_overlap_span_figures() -> None:
+    a = SPAN_ARTICLE.index("We will")
+    b = SPAN_ARTICLE.index("frank")
+    g = SPAN_ARTICLE.index("gone")
+    s = summary(quotes=[
+        quote_at("We will patrol together,", a, a + len("We will patrol together,"), "Kessel"),  # exact
+        quote_at("frank and useful", b + 7, b + len("frank  and useful"), None),  # "and useful": overlap only
+        Quote(text="never said in the article", speaker="Ana Kessel"),  # its gold has no span: left out
+        quote_at("gone", g, g + 4, "Varga"),  # optional gold: neither
+    ])
+    score = score_case("c", SPAN_ARTICLE, SPAN_GOLD, s)
+    exact, overlap = score.spans["exact"], score.spans["overlap"]
+    assert (exact.tp, exact.fp, exact.fn) == (1, 1, 1)
+    assert (overlap.tp, overlap.fp, overlap.fn) == (2, 0, 0)
+    assert score.unlocated == ["never said in the article"]
+
+    no_span = score_case("c", SPAN_ARTICLE, SPAN_GOLD, summary(quotes=[Quote(text="We will patrol together,", speaker="Kessel")]))
+    assert (no_span.spans["exact"].tp, no_span.spans["exact"].fp, no_span.spans["exact"].fn) == (0, 1, 2), \
+        "a predicted quote with no span is a false positive"
+
+    totals = SuiteScore([score, no_span]).totals()["spans"]
+    assert (totals["exact"]["tp"], totals["exact"]["fp"], totals["exact"]["fn"]) == (1, 2, 3)
+    assert (totals["overlap"]["tp"], totals["overlap"]["fp"], totals["overlap"]["fn"]) == (2, 1, 2)
+    assert totals["unlocated"] == 2
+
+
+def test_speaker_confusion_table() -> None:
+    a = SPAN_ARTICLE.index("We will")
+    s = summary(quotes=[
+        quote_at("We will patrol together,", a, a + 24, "Kessel"),
+        Quote(text="frank and useful", speaker=None),
+        Quote(text="never said in the article", speaker="Tomas Varga"),
+        Quote(text="gone", speaker="Somebody"),  # optional: not in the table
+    ])
+    score = score_case("c", SPAN_ARTICLE, SPAN_GOLD, s)
+    rows = score.as_dict()["speaker_confusion"]
+    assert sorted((r["gold"], r["predicted"], r["right"], r["count"]) for r in rows) == [
+        ("Ana Kessel", "Kessel", True, 1),
+        ("Ana Kessel", "Tomas Varga", False, 1),
+        ("Tomas Varga", "\u2014", False, 1),
+    ]
+    totals = SuiteScore([score, score]).totals()["speaker_confusion"]
+    assert {(r["gold"], r["predicted"]): r["count"] for r in totals}[("Ana Kessel", "Kessel")] == 2

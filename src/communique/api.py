@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from . import __version__, chunking
+from . import deadline as _deadline
+from .errors import ConfigError
 from .backends import Backend, GenerationParams, create_backend
 from .extraction import Draft, Session
 from .grounding import ground
@@ -41,15 +43,22 @@ class Summariser:
         model: str | None = None,
         prompt_version: str = DEFAULT_PROMPT_VERSION,
         max_chunk_chars: int = chunking.MAX_CHUNK_CHARS,
+        deadline: float | Literal["auto"] | None = "auto",
         **backend_options: Any,
     ) -> None:
         self.prompt: PromptVersion = get_prompt(prompt_version)
         self.max_chunk_chars = max_chunk_chars
+        if deadline is not None and deadline != "auto" and not (isinstance(deadline, (int, float)) and deadline > 0):
+            raise ConfigError(f"deadline must be a number of seconds above 0, 'auto' or None, not {deadline!r}")
+        #: Seconds per article: "auto" scales with the article's length (see communique.deadline), None: none.
+        self.deadline = deadline
         self.backend = backend if isinstance(backend, Backend) else create_backend(backend, model=model, **backend_options)
         self.params = GenerationParams.from_mapping(self.prompt.parameters)
 
     def _session(self, article: ArticleLike) -> Session:
-        return Session(as_article(article), self.prompt, self.backend, self.params, max_chunk_chars=self.max_chunk_chars)
+        article = as_article(article)
+        seconds = _deadline.default_seconds(article.text) if self.deadline == "auto" else self.deadline
+        return Session(article, self.prompt, self.backend, self.params, max_chunk_chars=self.max_chunk_chars, deadline_s=seconds)
 
     def summarise(self, article: ArticleLike) -> Summary:
         started = time.perf_counter()
@@ -124,11 +133,15 @@ def summarise(
     backend: str = "local",
     model: str | None = None,
     prompt_version: str = DEFAULT_PROMPT_VERSION,
+    deadline: float | Literal["auto"] | None = "auto",
     **backend_options: Any,
 ) -> Summary:
     """Summarise one article. ``str`` is article text; pass a :class:`~pathlib.Path` to read a file.
-    The backend (and a local model) is created on first use and reused by later calls."""
-    return _cached(backend, model, prompt_version, backend_options).summarise(article)
+    The backend (and a local model) is created on first use and reused by later calls. ``deadline``:
+    seconds the article may take ("auto": scaled by its length, see :mod:`communique.deadline`; None:
+    unbounded); past it, generation stops and :class:`DeadlineExceeded` is raised, or a partial result
+    is returned with a warning when some answers had arrived."""
+    return _cached(backend, model, prompt_version, {**backend_options, "deadline": deadline}).summarise(article)
 
 
 async def asummarise(
@@ -137,7 +150,8 @@ async def asummarise(
     backend: str = "local",
     model: str | None = None,
     prompt_version: str = DEFAULT_PROMPT_VERSION,
+    deadline: float | Literal["auto"] | None = "auto",
     **backend_options: Any,
 ) -> Summary:
     """The async twin of :func:`summarise`."""
-    return await _cached(backend, model, prompt_version, backend_options).asummarise(article)
+    return await _cached(backend, model, prompt_version, {**backend_options, "deadline": deadline}).asummarise(article)

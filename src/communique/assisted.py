@@ -21,10 +21,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field, create_model
 
-from . import candidates, countries, dates, nlp
+from . import candidates, countries, dates, guard, nlp
 from .drafts import Draft, DraftChair, DraftDomain, DraftEvent, DraftParty, DraftQuote
 from .extraction import Question, Step
-from .grounding import TITLE_WORDS, Grounder, normalise, split_title
+from .grounding import TITLE_WORDS, Grounder, normalise
 from .inputs import Article
 from .prompting import PromptVersion
 from .schema.v1 import DomainLabel, PartyKind, Rejection
@@ -80,13 +80,7 @@ class Reading:
 
 
 def flagged_spans(analysis: nlp.Analysis) -> list[tuple[int, int]]:
-    try:
-        from . import guard
-    except ImportError:  # pragma: no cover - the guard module ships with the package
-        return candidates.find_instructions(analysis.text)
-    spans = {(f.start, f.end) for f in guard.find_addressed(analysis)}
-    spans |= set(candidates.find_instructions(analysis.text))
-    return sorted(spans)
+    return guard.spans(guard.find_addressed(analysis))
 
 
 # -- names ------------------------------------------------------------------------------------------
@@ -97,7 +91,16 @@ _TRAILING = re.compile(r"[\s,;:.!?\"'\u2019\u201d)]+$")
 
 def people_in(reading: Reading) -> list[str]:
     """Hints: spaCy's people, then other runs of capitalised words that look like personal names."""
-    names = [n for n in reading.analysis.people() if reading.occurrences(n)]
+    seen: dict[str, str] = {}
+    found = [(n, True) for n in reading.analysis.people()] + [(n, False) for n in reading.analysis.proper_runs()]
+    for raw, is_person in found:
+        name = strip_title(reading, raw)
+        spans = reading.occurrences(name)
+        if not spans or countries.canonical(name) is not None or (not is_person and len(name.split()) < 2):
+            continue
+        if person_problem(reading, name, spans) is None:
+            seen.setdefault(normalise(name), name)
+    names = [n for n in seen.values() if not any(n != m and normalise(n) in normalise(m) for m in seen.values())]
     return names[:MAX_HINTS]
 
 
@@ -144,7 +147,7 @@ def full_name(reading: Reading, name: str) -> str:
         return name
     key = [w.casefold() for w in words]
     best = name
-    for candidate in {*reading.analysis.people(), *candidates.find_names(reading.text)}:
+    for candidate in dict.fromkeys([*reading.analysis.people(), *reading.analysis.proper_runs()]):
         stripped = strip_title(reading, candidate)
         c_words = [w.casefold() for w in stripped.split()]
         if len(c_words) <= len(key) or len(c_words) > 5 or any(w[:1].islower() for w in stripped.split()):
@@ -157,6 +160,15 @@ def full_name(reading: Reading, name: str) -> str:
 
 def _entity_labels(reading: Reading, start: int, end: int) -> set[str]:
     return {e.label for e in reading.analysis.entities if e.start < end and start < e.end}
+
+
+#: Head nouns of bodies: 'Joint Technical Working Group', 'Trade Policy Committee', 'Abraham Accords'.
+_BODY_HEADS = {
+    "group", "committee", "commission", "council", "ministry", "department", "office", "agency", "force", "army",
+    "navy", "accord", "agreement", "organisation", "organization", "secretariat", "union", "bank", "fund", "institute",
+    "centre", "center", "college", "university", "court", "parliament", "assembly", "government", "corporation",
+    "company", "forum", "mechanism", "dialogue", "treaty", "alliance", "board", "authority", "service", "guard",
+}
 
 
 def person_problem(reading: Reading, name: str, spans: list[tuple[int, int]]) -> str | None:
@@ -172,7 +184,7 @@ def person_problem(reading: Reading, name: str, spans: list[tuple[int, int]]) ->
     words = [w.strip(".,()").casefold() for w in re.split(r"[\s-]+", name) if w.strip(".,()")]
     common = [w in nouns or w in adjectives or w in {"of", "for", "and", "the", "on", "in"} or countries.canonical(w) is not None
               for w in words]
-    if labels & {"ORG", "LAW", "EVENT", "FAC", "PRODUCT", "WORK_OF_ART"} and words and common[-1]:
+    if words and (words[-1] in _BODY_HEADS or words[-1].removesuffix("s") in _BODY_HEADS or labels & {"LAW", "EVENT", "FAC"} and common[-1]):
         return "an organisation, not a person"
     if words and all(common):
         return "a title or office, not a person's name"
@@ -389,8 +401,8 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
         shown_quotes = [{"key": k, "text": quotes[i].text[:300]} for k, i in zip(keys, open_)]
         questions.append(ask("attribution", _speakers_model(keys), 16 + 18 * len(keys), quotes=shown_quotes, people=people))
     answers = list((yield tuple(questions)))
-    pc: PartiesAndChairs = answers[0]
-    fields: Fields = answers[1]
+    pc: PartiesAndChairs = answers[0] or PartiesAndChairs()  # None: the deadline passed before it was answered
+    fields: Fields = answers[1] or Fields()
     attribution = answers[2] if open_ else None
 
     # Parties: each named in the article, under its canonical name; refused ones asked again once.

@@ -61,6 +61,18 @@ def backend_options(backend: str, base_url: str | None, api_key: str | None, mod
     return {}
 
 
+DeadlineOpt = Annotated[
+    Optional[float],
+    typer.Option(help="Seconds an article may take before generation stops (default: 60 s + 0.25 s per article token; 0: no limit)"),
+]
+
+
+def deadline_value(seconds: float | None) -> float | str | None:
+    if seconds is None:
+        return "auto"
+    return None if seconds == 0 else seconds
+
+
 @app.command()
 def summarise(
     inputs: Annotated[list[str], typer.Argument(help="Article files, folders, globs, .jsonl files, or - for standard input")],
@@ -78,6 +90,7 @@ def summarise(
     batch_api: Annotated[bool, typer.Option("--batch-api", help="openai: send the calls as OpenAI Batch API jobs (half price, answered within 24 h); a re-run resumes")] = False,
     poll_interval: Annotated[float, typer.Option(help="--batch-api: seconds between status checks")] = 30.0,
     encoding: Annotated[Optional[str], typer.Option(help="Read article files in this encoding (default: UTF-8, else detected)")] = None,
+    deadline: DeadlineOpt = None,
 ) -> None:
     """Summarise one article (printed as JSON or Markdown) or many (JSONL records, or files in --out)."""
     import asyncio
@@ -101,7 +114,8 @@ def summarise(
             article = items[0].load()  # bad input fails before any model is loaded
             items = [replace(items[0], load=lambda: article)]
         summariser = Summariser(
-            backend, model=model, prompt_version=prompt_version, **backend_options(backend, base_url, api_key, mode)
+            backend, model=model, prompt_version=prompt_version, deadline=deadline_value(deadline),
+            **backend_options(backend, base_url, api_key, mode),
         )
     except CommuniqueError as exc:
         raise fail(exc) from None
@@ -166,15 +180,27 @@ def logs(
 
 @app.command("eval")
 def eval_(
-    suite: Annotated[Path, typer.Option(help="The eval suite folder")] = Path("evals"),
+    suite: Annotated[Path, typer.Option(help="The eval suite folder (its suite.toml is the fallback for --cases)")] = Path("evals"),
+    cases: Annotated[
+        Optional[Path],
+        typer.Option("--cases", help="Evaluate this folder instead: a suite (cases/) or a dev set (articles/ + golden/)"),
+    ] = None,
+    only: Annotated[Optional[str], typer.Option("--only", help="Comma-separated case ids (default: all)")] = None,
     backend: BackendOpt = "local",
     model: ModelOpt = None,
     prompt_version: PromptOpt = DEFAULT_PROMPT_VERSION,
     live: Annotated[bool, typer.Option("--live", help="Run the real model instead of replaying recordings")] = False,
     record: Annotated[bool, typer.Option("--record", help="Run live and refresh the recordings")] = False,
-    cases: Annotated[Optional[str], typer.Option(help="Comma-separated case ids (default: all)")] = None,
+    recordings: Annotated[
+        Optional[Path],
+        typer.Option("--recordings", help="Recorded answers to replay or refresh (default: <cases folder>/recordings; "
+                     "never commit recordings of third-party texts)"),
+    ] = None,
     out: Annotated[Path, typer.Option(help="Report folder")] = Path("reports/eval"),
     gate_: Annotated[bool, typer.Option("--gate", help="Fail (exit 7) when a field drops below the baseline")] = False,
+    baseline: Annotated[
+        Optional[Path], typer.Option("--baseline", help="Baseline file for --gate and --update-baseline (default: <cases folder>/baseline.json)")
+    ] = None,
     update_baseline: Annotated[bool, typer.Option("--update-baseline", help="Accept these scores as the baseline")] = False,
     compare: Annotated[
         Optional[str], typer.Option(help="Two prompt versions or two models, comma-separated: 1,2 or qwen2.5-coder-0.5b,qwen2.5-coder-1.5b")
@@ -182,51 +208,61 @@ def eval_(
     base_url: BaseUrlOpt = None,
     api_key: ApiKeyOpt = None,
     mode: ModeOpt = "auto",
+    deadline: DeadlineOpt = None,
 ) -> None:
-    """Score a prompt version on a backend over the golden-file suite and write reports."""
+    """Score a prompt version on a backend over golden cases (the suite, or any --cases folder) and write reports."""
     import os
 
     from rich.console import Console
     from rich.table import Table
 
     from .api import Summariser
+    from .errors import ConfigError
     from .evaluation import reports
     from .evaluation import suite as ev
 
     def say(line: str) -> None:
         typer.echo(line, err=True)
 
+    folder = cases if cases is not None else suite
     try:
-        settings = ev.Settings.load(suite)
-        selected = ev.load_cases(suite, cases.split(",") if cases else None)
+        if cases is not None and not cases.exists() and not any(c in str(cases) for c in "/\\"):
+            raise ConfigError(f"--cases {cases}: no such folder (--cases takes a folder of cases; case ids go in --only)")
+        kind = ev.folder_kind(folder)
+        settings = ev.Settings.load(folder, fallback=suite)
+        selected = ev.load_cases(folder, only.split(",") if only else None)
+        replay_from = recordings if recordings is not None else ev.default_recordings(folder)
+        baseline_path = baseline if baseline is not None else folder / "baseline.json"
         variants = [(prompt_version, model)]
         if compare:
             a, b = compare.split(",")
             variants = [(a, model), (b, model)] if a.removeprefix("v").isdigit() else [(prompt_version, a), (prompt_version, b)]
+        if record and kind == ev.DEVSET:
+            say(f"recording to {replay_from}: these recordings contain the articles' text; do not commit them")
         runs = []
         for version, model_name in variants:
-            b = ev.eval_backend(backend, model_name, suite=suite, live=live, record=record,
+            b = ev.eval_backend(backend, model_name, recordings=replay_from, live=live, record=record,
                                 **backend_options(backend, base_url, api_key, mode))
-            summariser = Summariser(b, prompt_version=version)
+            summariser = Summariser(b, prompt_version=version, deadline=deadline_value(deadline))
             label = f"{summariser.prompt.key} on {b.model}"
 
             def progress(r: ev.CaseResult) -> None:
                 state = "error: " + (r.error or "") if r.error else "ok"
                 say(f"  {r.case.id}: {state} ({r.seconds:.1f} s)")
 
-            say(f"eval {label} ({'live' if live or record else 'replay'}), {len(selected)} cases")
+            say(f"eval {label} ({'live' if live or record else 'replay'}), {len(selected)} cases from {folder}")
             runs.append(ev.run(summariser, selected, label=label, on_case=progress))
+        run = runs[-1]
+        problems: list[str] | None = None
+        if gate_:
+            accepted = ev.read_baseline(baseline_path)
+            if accepted is None:
+                say(f"communique: error: --gate needs {baseline_path}; create it with --update-baseline (or pass --baseline FILE)")
+                raise typer.Exit(2)
+            problems = ev.gate(run, accepted, settings.tolerance)
     except CommuniqueError as exc:
         raise fail(exc) from None
 
-    run = runs[-1]
-    problems: list[str] | None = None
-    if gate_:
-        baseline = ev.read_baseline(suite)
-        if baseline is None:
-            say(f"communique: error: --gate needs {suite / 'baseline.json'}; create it with --update-baseline")
-            raise typer.Exit(2)
-        problems = ev.gate(run, baseline, settings.tolerance)
     paths = reports.write_all(run, out, settings.thresholds, problems)
     if summary_file := os.environ.get("GITHUB_STEP_SUMMARY"):
         with open(summary_file, "a", encoding="utf-8") as fh:
@@ -237,10 +273,14 @@ def eval_(
     for row in rows:
         table.add_row(*row)
     Console().print(table)
-    for kind, path in paths.items():
-        say(f"{kind}: {path}")
+    for kind_, path in paths.items():
+        say(f"{kind_}: {path}")
     if update_baseline:
-        say(f"baseline written: {ev.write_baseline(suite, run)}")
+        try:
+            say(f"baseline written: {ev.write_baseline(baseline_path, run)}")
+        except OSError as exc:
+            say(f"communique: error: cannot write the baseline {baseline_path}: {exc.strerror or exc}; pass --baseline FILE")
+            raise typer.Exit(2) from None
     if run.failed:
         say(f"{len(run.failed)} case(s) failed: " + "; ".join(f"{r.case.id}: {r.error}" for r in run.failed))
     if problems:

@@ -38,6 +38,12 @@ class ExtractionFailed(CommuniqueError):
     exit_code = 6
 
 
+class DeadlineExceeded(ExtractionFailed):
+    """The article's deadline passed before its answers were complete (generation was stopped)."""
+
+    exit_code = 6
+
+
 class ConfigError(CommuniqueError):
     """An unknown prompt version, schema version, backend or option value."""
 

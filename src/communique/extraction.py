@@ -18,7 +18,8 @@ from pydantic import BaseModel, Field, create_model
 from . import candidates
 from .backends.base import Backend, Completion, GenerationParams
 from . import chunking
-from .errors import CommuniqueError, ConfigError
+from . import deadline
+from .errors import CommuniqueError, ConfigError, DeadlineExceeded
 from .inputs import Article
 from .prompting import PromptVersion
 from .drafts import Draft, DraftChair, DraftDomain, DraftEvent, DraftParty, DraftQuote
@@ -79,6 +80,8 @@ class Session:
     max_chunk_chars: int = chunking.MAX_CHUNK_CHARS
     max_reasks: int = 2
     max_tokens_per_article: int = 12_000
+    deadline_s: float | None = None  # seconds for the whole article; None: no deadline
+    out_of_time: bool = False  # the deadline passed after some answers arrived: the rest are None
 
     def messages(self, article: Article, question: Question) -> list[dict[str, str]]:
         context = {"article": article.text, **question.context}
@@ -147,30 +150,60 @@ class Session:
             calls = [Call(self.messages(article, q), q.response_model, self._params(q), q.template)
                      for q, ok in zip(questions, admitted) if ok]
             done = iter((yield calls) if calls else [])
-            values = [self._count(next(done)) if ok else None for ok in admitted]
+            values = [self._count(c) if ok and (c := next(done)) is not None else None for ok in admitted]
             answer = tuple(values) if isinstance(step, tuple) else values[0]
 
     def run(self) -> Draft:
-        plan = self.plan()
-        outcome: list[Completion[Any]] | CommuniqueError | None = None
-        while not isinstance(calls := step(plan, outcome), Draft):
-            try:
-                outcome = [self.backend.complete(c.messages, c.response_model, c.params) for c in calls]
-            except CommuniqueError as exc:
-                outcome = exc
-        return calls
+        with deadline.scope(self.deadline_s):
+            plan = self.plan()
+            outcome: list[Completion[Any] | None] | CommuniqueError | None = None
+            while not isinstance(calls := step(plan, outcome), Draft):
+                answers: list[Completion[Any] | None] = []
+                try:
+                    for c in calls:
+                        answers.append(None if self.out_of_time else self.backend.complete(c.messages, c.response_model, c.params))
+                    outcome = answers
+                except DeadlineExceeded as exc:
+                    outcome = self._late(exc, answers, len(calls))
+                except CommuniqueError as exc:
+                    outcome = exc
+            return calls
 
     async def arun(self) -> Draft:
-        plan = self.plan()
-        outcome: list[Completion[Any]] | CommuniqueError | None = None
-        while not isinstance(calls := step(plan, outcome), Draft):
-            done = await asyncio.gather(*(self.backend.acomplete(c.messages, c.response_model, c.params) for c in calls),
-                                        return_exceptions=True)
-            failed = next((r for r in done if isinstance(r, BaseException)), None)
-            if failed is not None and not isinstance(failed, CommuniqueError):
-                raise failed
-            outcome = failed if failed is not None else list(done)  # type: ignore[arg-type]
-        return calls
+        with deadline.scope(self.deadline_s):
+            plan = self.plan()
+            outcome: list[Completion[Any] | None] | CommuniqueError | None = None
+            while not isinstance(calls := step(plan, outcome), Draft):
+                if self.out_of_time:
+                    outcome = [None] * len(calls)
+                    continue
+                done = await asyncio.gather(*(self.backend.acomplete(c.messages, c.response_model, c.params) for c in calls),
+                                            return_exceptions=True)
+                failed = next((r for r in done if isinstance(r, BaseException) and not isinstance(r, DeadlineExceeded)), None)
+                if failed is not None and not isinstance(failed, CommuniqueError):
+                    raise failed
+                late = next((r for r in done if isinstance(r, DeadlineExceeded)), None)
+                if failed is not None:
+                    outcome = failed
+                elif late is not None:
+                    kept = [None if isinstance(r, BaseException) else r for r in done]
+                    outcome = self._late(late, kept, len(calls))  # type: ignore[arg-type]
+                else:
+                    outcome = list(done)  # type: ignore[arg-type]
+            return calls
+
+    def _late(self, exc: DeadlineExceeded, answers: list[Completion[Any] | None], asked: int) -> list[Completion[Any] | None] | CommuniqueError:
+        """The deadline passed during a call: with answers already in (this step or before), the article
+        ends as a partial result with a warning; with none, as the error."""
+        answered = self.tally.calls + sum(a is not None for a in answers)
+        spent = self.tally.prompt_tokens + self.tally.completion_tokens + sum(a.prompt_tokens + a.completion_tokens for a in answers if a)
+        if not answered:
+            return DeadlineExceeded(f"{exc} (deadline {self.deadline_s:g} s; {spent} tokens spent)")
+        self.out_of_time = True
+        self.tally.warnings.append(
+            f"partial result: the deadline ({self.deadline_s:g} s) passed with {answered} of the article's questions answered: {exc}"
+        )
+        return [*answers, *[None] * (asked - len(answers))]
 
     def _merge(self, results: list[tuple[chunking.Chunk, Draft | CommuniqueError]]) -> Draft:
         """Merge chunk drafts; a failed chunk is a warning (partial result) unless nothing succeeded."""
@@ -199,7 +232,7 @@ def step(plan: Plan, outcome: list[Completion[Any]] | CommuniqueError | None) ->
 
 def single_call(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Draft]:
     draft = yield Question("user", Draft)
-    return draft
+    return draft if draft is not None else Draft(warnings=["no answer before the deadline"])
 
 
 # -- decomposed: deterministic candidates, small questions, checked answers ---------------------------
@@ -291,7 +324,7 @@ def decomposed(article: Article, prompt: PromptVersion) -> Generator[Step, Any, 
         questions.append(ask("attribution", _choice_model("Attribution", [*speaker_choices, "unknown"], keys),
                              20 + 16 * len(keys), quotes=shown_quotes, speakers=speaker_choices))
     answers = list((yield tuple(questions)))
-    pc = answers.pop(0)
+    pc = answers.pop(0) or questions[0].response_model()  # None: the deadline passed before it was answered
     picked = answers.pop(0) if mentions else None
     attribution = answers.pop(0) if speaker_choices else None
 

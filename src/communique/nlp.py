@@ -129,6 +129,21 @@ class Analysis:
         return list(seen.values())
 
 
+    def proper_runs(self) -> list[str]:
+        """Runs of proper nouns (spaCy's PROPN tags), titles included: names the entity recogniser missed
+        ('Minister of Defence J\u00fcri Luik' gives 'J\u00fcri Luik' when it tags only 'Luik')."""
+        runs: list[str] = []
+        current: list[Any] = []
+        for token in [*self.doc, None]:
+            if token is not None and token.pos_ == "PROPN" and token.text[:1].isupper():
+                current.append(token)
+                continue
+            if current:
+                runs.append(self.text[current[0].idx : current[-1].idx + len(current[-1].text)])
+            current = []
+        return list(dict.fromkeys(runs))
+
+
 def _entity(span: SpacySpan) -> Entity:
     return Entity(span.text, span.label_, span.start_char, span.end_char)
 

@@ -16,11 +16,58 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .. import modelstore
-from ..errors import BackendUnavailable, ExtractionFailed
+from .. import deadline, modelstore
+from ..errors import BackendUnavailable, DeadlineExceeded, ExtractionFailed
 from .base import Backend, Completion, GenerationParams, Messages, T
 
 _LOADED: dict[tuple[str, int], Any] = {}
+_STOPS: dict[int, _Stop] = {}
+
+
+class _Stop:
+    """llama.cpp's abort callback for one loaded model: it is asked between compute steps while a prompt
+    is read and while each answer token is written, and stops decoding once the article's deadline has
+    passed or the answer has run away (the same stretch of tokens repeated)."""
+
+    PERIODS = range(1, 33)
+    REPEATS = 4
+
+    def __init__(self, llama: Any) -> None:
+        import llama_cpp
+
+        self.ends_at: float | None = None
+        self.runaway = False
+        self.prompt_len: int | None = None
+        self._callback = llama_cpp.ggml_abort_callback(self._abort)  # kept referenced while the model lives
+        llama_cpp.llama_set_abort_callback(llama._ctx.ctx, self._callback, None)
+
+    def arm(self, ends_at: float | None) -> None:
+        self.ends_at, self.runaway, self.prompt_len = ends_at, False, None
+
+    def _abort(self, _data: Any) -> bool:
+        return self.runaway or (self.ends_at is not None and time.monotonic() >= self.ends_at)
+
+    def watch(self, input_ids: Any, scores: Any) -> Any:
+        """A logits processor that only looks: it marks the answer as a runaway when its last tokens are
+        one stretch repeated (a loop the grammar allows, such as the same list item again and again)."""
+        if self.prompt_len is None:
+            self.prompt_len = len(input_ids)
+        answer = input_ids[self.prompt_len :]
+        if not self.runaway and len(answer) >= 24:
+            tail = [int(t) for t in answer[-self.REPEATS * max(self.PERIODS) :]]
+            for p in self.PERIODS:
+                n = p * self.REPEATS
+                if len(tail) >= n and n >= 24 and all(tail[-k] == tail[-k - p] for k in range(1, n - p + 1)):
+                    self.runaway = True
+                    break
+        return scores
+
+
+def _stop_for(llama: Any) -> _Stop:
+    key = id(llama)
+    if key not in _STOPS:
+        _STOPS[key] = _Stop(llama)
+    return _STOPS[key]
 _LOAD_LOCK = threading.Lock()
 DEFAULT_CONTEXT = 8192
 
@@ -91,14 +138,32 @@ class LocalBackend(Backend):
         started = time.perf_counter()
         last_error: Exception | None = None
         raw = ""
+        stop = _stop_for(self.llama)
         for attempt in range(1, self.max_reasks + 2):
-            out = self.llama.create_chat_completion(
-                messages=convo,
-                response_format={"type": "json_object", "schema": schema},
-                temperature=params.temperature,
-                max_tokens=params.max_tokens,
-                seed=params.seed,
-            )
+            deadline.check(f"asking for {response_model.__name__}")
+            stop.arm(deadline.ends_at())
+            try:
+                out = self.llama.create_chat_completion(
+                    messages=convo,
+                    response_format={"type": "json_object", "schema": schema},
+                    temperature=params.temperature,
+                    max_tokens=params.max_tokens,
+                    seed=params.seed,
+                    logits_processor=[stop.watch],
+                )
+            except RuntimeError as exc:  # llama_decode aborted by the callback
+                if stop.runaway:
+                    last_error = ValueError("the answer ran away (the same tokens repeated); stopped early")
+                    convo = list(messages) + reask_message(raw, last_error)
+                    continue
+                if deadline.expired():
+                    raise DeadlineExceeded(
+                        f"local model {self.model}: the article's deadline passed while answering {response_model.__name__}; "
+                        f"generation stopped ({prompt_tokens} prompt and {completion_tokens} answer tokens spent on this question)"
+                    ) from None
+                raise ExtractionFailed(f"local model {self.model}: {exc}") from exc
+            finally:
+                stop.arm(None)
             usage = out.get("usage") or {}
             prompt_tokens += usage.get("prompt_tokens", 0)
             completion_tokens += usage.get("completion_tokens", 0)

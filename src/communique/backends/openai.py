@@ -34,7 +34,8 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from ..errors import BackendUnavailable, ConfigError, ExtractionFailed
+from .. import deadline
+from ..errors import BackendUnavailable, ConfigError, DeadlineExceeded, ExtractionFailed
 from .base import Backend, Completion, GenerationParams, Messages, T
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
@@ -172,10 +173,12 @@ class OpenAIBackend(Backend):
         return cache[mode]
 
     def _retrying_kwargs(self) -> dict[str, Any]:
+        left = deadline.remaining()
+        total = self.total_timeout if left is None else min(self.total_timeout, left)
         return {
             "retry": retry_if_exception(is_transient),
             "wait": _Wait(self.max_wait),
-            "stop": stop_after_attempt(self.transport_retries + 1) | stop_after_delay(self.total_timeout),
+            "stop": stop_after_attempt(self.transport_retries + 1) | stop_after_delay(total),
             "reraise": True,
         }
 
@@ -190,6 +193,9 @@ class OpenAIBackend(Backend):
         }
         if params.seed is not None:
             kwargs["seed"] = params.seed
+        if (left := deadline.remaining()) is not None:  # the article's deadline shortens the client timeout
+            deadline.check(f"asking {self.model} for {response_model.__name__}")
+            kwargs["timeout"] = max(0.5, min(self.timeout, left))
         if mode == "json_object_schema":  # overrides instructor's {"type": "json_object"}
             kwargs["extra_body"] = {"response_format": {"type": "json_object", "schema": response_model.model_json_schema()}}
         return kwargs
@@ -200,6 +206,8 @@ class OpenAIBackend(Backend):
     def _failure(self, exc: BaseException) -> Exception:
         err = _api_error(exc)
         where = self.base_url or "api.openai.com"
+        if isinstance(err, openai.APITimeoutError) and deadline.expired():
+            return DeadlineExceeded(self._scrub(f"{where} did not answer before the article's deadline; the request was cancelled"))
         if isinstance(err, openai.APITimeoutError):
             msg = f"{where} did not answer within {self.timeout:g}s (after retries)"
             return BackendUnavailable(self._scrub(msg))

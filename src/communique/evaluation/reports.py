@@ -11,7 +11,7 @@ import jinja2
 
 from ..grounding import Grounder
 from ..outputs import Mark, segments, summary_marks
-from .scoring import FIELDS
+from .scoring import FIELDS, SPAN_FIGURES, gold_span
 from .suite import CaseResult, SuiteRun
 
 _env = jinja2.Environment(
@@ -20,6 +20,14 @@ _env = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+def _cell(value: object) -> str:
+    """Text safe inside a Markdown table cell: no pipe ends the cell, no newline ends the row."""
+    return " ".join(str(value).split()).replace("|", "\\|")
+
+
+_env.filters["cell"] = _cell
 
 
 def write_all(run: SuiteRun, folder: Path, thresholds: dict[str, float], gate: list[str] | None = None) -> dict[str, Path]:
@@ -51,7 +59,7 @@ def as_json(run: SuiteRun, gate: list[str] | None = None) -> dict[str, Any]:
 def markdown(run: SuiteRun, thresholds: dict[str, float], gate: list[str] | None = None) -> str:
     return _env.get_template("eval.md.j2").render(
         run=run, totals=run.score.totals(), fields=FIELDS, thresholds=thresholds, gate=gate,
-        scores={r.case.id: r.score for r in run.results},
+        scores={r.case.id: r.score for r in run.results}, span_figures=SPAN_FIGURES,
     )
 
 
@@ -85,17 +93,25 @@ def marks_for(r: CaseResult) -> list[Mark]:
     marks: list[Mark] = []
     gold = r.case.gold
 
-    def add_gold(text: str | None, kind: str, label: str) -> None:
-        span = g.locate(text, fuzzy=False) if text else None
-        if span:
-            marks.append(Mark(span.start, span.end, kind, label))
+    def add_gold(texts: list[str], kind: str, label: str, words: bool = False) -> None:
+        for text in texts:  # the first form found in the article
+            span = g.locate(text, fuzzy=False, words=words) if text else None
+            if span:
+                marks.append(Mark(span.start, span.end, kind, label))
+                return
+
+    def optional(item: dict[str, object]) -> str:
+        return " (optional)" if item.get("optional") else ""
 
     for q in gold.get("quotes", []):
-        add_gold(q["text"], "gold-quote", f"gold quote — {q['speakers'][0]}")
+        where = gold_span(r.case.article, q["text"])  # the span the span figures use
+        if where:
+            marks.append(Mark(where[0], where[1], "gold-quote", f"gold quote — {q['speakers'][0]}{optional(q)}"))
     for c in gold.get("chairs", []):
-        add_gold(c["name"], "gold-name", f"gold chair — {c.get('title') or ''}")
+        add_gold([c["name"], *c.get("aliases", [])], "gold-name", f"gold chair — {c.get('title') or ''}{optional(c)}")
     for d in gold.get("domains", []):
-        add_gold(d.get("wording"), "gold-domain", f"gold domain — {d['label']}")
+        forms = [d["wording"]] if d.get("wording") else [d["label"], *d.get("aliases", [])]
+        add_gold(forms, "gold-domain", f"gold domain — {d['label']}{optional(d)}", words=not d.get("wording"))
     if r.summary is not None:
         marks += [m for m in summary_marks(r.summary) if m.kind != "party"]
     return marks
@@ -106,7 +122,9 @@ def html(run: SuiteRun) -> str:
         {"result": r, "segments": segments(r.case.article, marks_for(r)), "score": r.score}
         for r in run.results
     ]
-    return _env.get_template("eval.html.j2").render(run=run, totals=run.score.totals(), fields=FIELDS, cases=cases)
+    return _env.get_template("eval.html.j2").render(
+        run=run, totals=run.score.totals(), fields=FIELDS, cases=cases, span_figures=SPAN_FIGURES
+    )
 
 
 def comparison(runs: list[SuiteRun]) -> list[list[str]]:
@@ -119,6 +137,9 @@ def comparison(runs: list[SuiteRun]) -> list[list[str]]:
     for key in ("attribution_accuracy", "grounding"):
         values = [t[key] for t in totals]
         rows.append([key, *(f"{v:.3f}" for v in values), f"{values[-1] - values[0]:+.3f}"])
+    for k in SPAN_FIGURES:
+        values = [t["spans"][k]["f1"] for t in totals]
+        rows.append([f"{k} span", *(f"{v:.3f}" for v in values), f"{values[-1] - values[0]:+.3f}"])
     inv = [t["invented_chairs"] for t in totals]
     rows.append(["invented_chairs", *(str(v) for v in inv), f"{inv[-1] - inv[0]:+d}"])
     secs = [sum(x.seconds for x in r.results) / max(1, len(r.results)) for r in runs]

@@ -6,8 +6,25 @@
   rapidfuzz similarity is at least 92 and the last tokens agree. Never by substring.
 - Lists are paired one-to-one, best similarity first. TP = pairs, FP = unpaired predictions,
   FN = unpaired gold. Optional gold items are neither rewarded nor punished.
+- Domains: a predicted domain (a controlled-vocabulary ``label`` plus the article's ``wording``)
+  matches a gold domain when its label is the gold label (100) or in the gold ``also`` list (90), or
+  when its wording, or its label with "_" read as a space, matches the gold label or a gold alias as
+  a name does (above); the best of these counts. So open-vocabulary gold labels (the dev set's
+  "drug trafficking", aliases "narcotics trafficking", ...) are matched by the model's wording.
 - Quotes match on normalised token F1 >= 0.8; attribution is judged among matched quotes;
   end-to-end needs both; grounding is the share of predicted quotes found verbatim in the article.
+- Quote spans (reported, not gated): each gold quote is located in the article (the first exact
+  occurrence, else the first after unifying whitespace and quote marks; a gold quote found neither
+  way has no span, is left out and is listed). Predicted spans ``(start, end)`` are paired one-to-one
+  with gold spans: *exact* when both offsets are equal, *overlap* when the two ranges share at least
+  half of the shorter one. A prediction paired by text with a gold quote that has no span is left out
+  too; a predicted quote with no span is a false positive.
+- Speaker confusion: over matched non-optional quote pairs, the gold speaker (its first form) against
+  the predicted speaker as written ("—" for none), counted, marked right or wrong.
+
+Gold items are in one internal shape whatever file format they came from (see ``suite.py``):
+``parties``/``chairs`` ``{name, aliases}``, ``domains`` ``{label, aliases?, wording?, also?}``,
+``quotes`` ``{text, speakers: [canonical, *aliases]}``; any item may carry ``optional: true``.
 """
 
 from __future__ import annotations
@@ -24,10 +41,15 @@ from rapidfuzz import fuzz
 from ..schema.v1 import Summary
 
 FIELDS = ("parties", "chairs", "domains", "quotes", "quotes_e2e")
+SPAN_FIGURES = ("exact", "overlap")
+NO_SPEAKER = "\u2014"
 NAME_THRESHOLD = 92.0
 QUOTE_TOKEN_F1 = 0.8
 
 _QUOTE_MARKS = str.maketrans({c: "'" for c in "\u2018\u2019\u201a\u201b`\u00b4"} | {c: '"' for c in "\u201c\u201d\u201e\u00ab\u00bb"})
+_SPAN_MARKS = str.maketrans(
+    {c: "'" for c in "\u2018\u2019\u201a\u201b\u2032`\u00b4"} | {c: '"' for c in "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"}
+)
 _HONORIFICS = {
     "mr", "mrs", "ms", "dr", "prof", "sir", "dame", "general", "gen", "lieutenant", "lt", "colonel", "col",
     "major", "maj", "admiral", "adm", "brigadier", "captain", "capt", "his", "her", "excellency", "hon",
@@ -75,6 +97,49 @@ def token_f1(a: str, b: str) -> float:
         return 0.0
     p, r = common / sum(ta.values()), common / sum(tb.values())
     return 2 * p * r / (p + r)
+
+
+def _span_form(text: str) -> tuple[str, list[int]]:
+    """``text`` with quote marks unified and each whitespace run made one space, and for each of its
+    characters the offset of the character it came from."""
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if out and out[-1] == " ":
+                continue
+            ch = " "
+        out.append(ch.translate(_SPAN_MARKS))
+        index.append(i)
+    return "".join(out), index
+
+
+def gold_span(article: str, text: str) -> tuple[int, int] | None:
+    """Where a gold quote is in the article: its first exact occurrence, else the first occurrence
+    after unifying whitespace and quote marks (offsets into the article as given), else ``None``."""
+    if not text:
+        return None
+    start = article.find(text)
+    if start >= 0:
+        return start, start + len(text)
+    needle = _span_form(text.strip())[0]
+    if not needle:
+        return None
+    hay, index = _span_form(article)
+    at = hay.find(needle)
+    if at < 0:
+        return None
+    return index[at], index[at + len(needle) - 1] + 1
+
+
+def span_overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
+    """How much two character ranges share, as a share of the longer one (for pairing best first);
+    0 unless they share at least half of the shorter one."""
+    shared = min(a[1], b[1]) - max(a[0], b[0])
+    shorter = min(a[1] - a[0], b[1] - b[0])
+    if shared <= 0 or shared < shorter / 2:
+        return 0.0
+    return 100.0 * shared / max(a[1] - a[0], b[1] - b[0])
 
 
 @dataclass
@@ -164,6 +229,9 @@ class CaseScore:
     predicted_quotes: int = 0
     invented_chairs: list[str] = field(default_factory=list)
     strict_quotes: int = 0
+    spans: dict[str, FieldScore] = field(default_factory=lambda: {f: FieldScore() for f in SPAN_FIGURES})
+    unlocated: list[str] = field(default_factory=list)
+    speakers: list[SpeakerPair] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -173,7 +241,68 @@ class CaseScore:
             "grounding": {"verbatim": self.verbatim, "of": self.predicted_quotes},
             "strict_quotes": self.strict_quotes,
             "invented_chairs": self.invented_chairs,
+            "spans": {k: v.as_dict() for k, v in self.spans.items()} | {"unlocated": self.unlocated},
+            "speaker_confusion": confusion_rows(self.speakers),
         }
+
+
+@dataclass(frozen=True)
+class SpeakerPair:
+    """One matched non-optional quote: the gold speaker (canonical) and the predicted one as written."""
+
+    gold: str
+    predicted: str
+    right: bool
+
+
+def confusion_rows(pairs: Sequence[SpeakerPair]) -> list[dict[str, Any]]:
+    """Counted (gold, predicted, right) rows, most frequent first."""
+    counts = Counter((p.gold, p.predicted, p.right) for p in pairs)
+    return [
+        {"gold": g, "predicted": pred, "right": right, "count": n}
+        for (g, pred, right), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1], kv[0][2]))
+    ]
+
+
+def score_spans(
+    article: str, golds: Sequence[dict[str, Any]], quotes: Sequence[Any], text_pairs: Sequence[tuple[int, int, float]]
+) -> tuple[dict[str, FieldScore], list[str]]:
+    """Exact-span and overlap-span scores of the predicted quotes, and the gold quotes with no span."""
+    located: list[dict[str, Any]] = []
+    unlocated_gold: set[int] = set()
+    unlocated: list[str] = []
+    for j, g in enumerate(golds):
+        where = gold_span(article, g["text"])
+        if where is None:
+            unlocated_gold.add(j)
+            unlocated.append(g["text"][:60] + (" (optional)" if g.get("optional") else ""))
+        else:
+            located.append({"span": where, "text": g["text"], "optional": g.get("optional", False)})
+    left_out = {i for i, j, _ in text_pairs if j in unlocated_gold}
+    preds = [q for i, q in enumerate(quotes) if i not in left_out]
+
+    def where(q: Any) -> tuple[int, int] | None:
+        return (q.span.start, q.span.end) if q.span is not None else None
+
+    def exact(q: Any, g: dict[str, Any]) -> float:
+        return 100.0 if where(q) == g["span"] else 0.0
+
+    def overlap(q: Any, g: dict[str, Any]) -> float:
+        w = where(q)
+        return span_overlap(w, g["span"]) if w is not None else 0.0
+
+    def show_pred(q: Any) -> str:
+        w = where(q)
+        return f"{q.text[:40]}… at {w[0]}-{w[1]}" if w else f"{q.text[:40]}… (no span)"
+
+    def show_gold(g: dict[str, Any]) -> str:
+        return f"{g['text'][:40]}… at {g['span'][0]}-{g['span'][1]}"
+
+    scores = {
+        "exact": score_list(preds, located, exact, show_pred, show_gold)[0],
+        "overlap": score_list(preds, located, overlap, show_pred, show_gold)[0],
+    }
+    return scores, unlocated
 
 
 def score_case(case: str, article: str, gold: dict[str, Any], summary: Summary) -> CaseScore:
@@ -189,13 +318,15 @@ def score_case(case: str, article: str, gold: dict[str, Any], summary: Summary) 
     )
 
     def domain_similarity(d: Any, g: dict[str, Any]) -> float:
-        if d.label.value == g["label"]:
-            return 100.0
-        return 90.0 if d.label.value in g.get("also", []) else 0.0
+        label = d.label.value
+        best = 100.0 if label == g["label"] else 90.0 if label in g.get("also", []) else 0.0
+        forms = [g["label"], *g.get("aliases", [])]
+        return max(best, name_similarity(d.wording, forms), name_similarity(label.replace("_", " "), forms))
 
     fields["domains"], _ = score_list(
         summary.domains, gold.get("domains", []), domain_similarity,
-        lambda d: d.label.value, lambda g: g["label"],
+        lambda d: d.label.value if normalise(d.wording) == normalise(d.label.value) else f"{d.label.value} ({d.wording})",
+        lambda g: g["label"],
     )
 
     def quote_similarity(q: Any, g: dict[str, Any]) -> float:
@@ -212,12 +343,14 @@ def score_case(case: str, article: str, gold: dict[str, Any], summary: Summary) 
     right_gold: set[int] = set()
     optional_pred: set[int] = set()
     attribution_right = attribution_total = strict = 0
+    speakers: list[SpeakerPair] = []
     for i, j, _ in pairs:
         g, q = golds_q[j], summary.quotes[i]
         if g.get("optional"):
             optional_pred.add(i)
             continue
         right = name_similarity(q.speaker, g["speakers"]) > 0
+        speakers.append(SpeakerPair(g["speakers"][0], (q.speaker or "").strip() or NO_SPEAKER, right))
         attribution_total += 1
         strict += normalise(q.text) == normalise(g["text"])
         if right:
@@ -233,6 +366,7 @@ def score_case(case: str, article: str, gold: dict[str, Any], summary: Summary) 
             e2e.fn += 1
             e2e.missed.append(f"{g['text'][:40]}… by {g['speakers'][0]!r}")
     fields["quotes_e2e"] = e2e
+    spans, unlocated = score_spans(article, golds_q, summary.quotes, pairs)
 
     verbatim = sum(1 for q in summary.quotes if q.text and q.text in article)
     gold_chair_names = [n for g in gold.get("chairs", []) for n in _names(g)]
@@ -243,6 +377,7 @@ def score_case(case: str, article: str, gold: dict[str, Any], summary: Summary) 
     return CaseScore(
         case=case, fields=fields, attribution_right=attribution_right, attribution_total=attribution_total,
         verbatim=verbatim, predicted_quotes=len(summary.quotes), invented_chairs=invented, strict_quotes=strict,
+        spans=spans, unlocated=unlocated, speakers=speakers,
     )
 
 
@@ -257,8 +392,16 @@ class SuiteScore:
                 total[name].add(score)
         return total
 
+    def span_micro(self) -> dict[str, FieldScore]:
+        total = {f: FieldScore() for f in SPAN_FIGURES}
+        for case in self.cases:
+            for name, score in case.spans.items():
+                total[name].add(score)
+        return total
+
     def totals(self) -> dict[str, Any]:
         micro = self.micro()
+        spans = self.span_micro()
         right = sum(c.attribution_right for c in self.cases)
         of = sum(c.attribution_total for c in self.cases)
         verbatim = sum(c.verbatim for c in self.cases)
@@ -268,6 +411,9 @@ class SuiteScore:
             "attribution_accuracy": round(right / of, 4) if of else 1.0,
             "grounding": round(verbatim / predicted, 4) if predicted else 1.0,
             "invented_chairs": sum(len(c.invented_chairs) for c in self.cases),
+            "spans": {k: v.as_dict() | {"missed": [], "extra": []} for k, v in spans.items()}
+            | {"unlocated": sum(len(c.unlocated) for c in self.cases)},
+            "speaker_confusion": confusion_rows([p for c in self.cases for p in c.speakers]),
         }
 
     def as_dict(self) -> dict[str, Any]:

@@ -23,9 +23,10 @@ from .scoring import FIELDS, CaseScore, SuiteScore, score_case
 @dataclass(frozen=True)
 class Case:
     id: str
-    article: str
-    gold: dict[str, Any]
+    article: str  # what the summariser reads (a dev-set file's body, without its header lines)
+    gold: dict[str, Any]  # the internal gold shape (see normalise_suite_gold / normalise_devset_gold)
     folder: Path
+    metadata: dict[str, Any] = field(default_factory=dict)  # Article metadata: title, url, partial
 
 
 @dataclass
@@ -34,45 +35,193 @@ class Settings:
     tolerance: float
 
     @classmethod
-    def load(cls, suite: Path) -> Settings:
+    def load(cls, suite: Path, fallback: Path | None = None) -> Settings:
+        """``suite/suite.toml``; failing that ``fallback/suite.toml``; failing that the defaults."""
         path = suite / "suite.toml"
+        if not path.exists() and fallback is not None:
+            path = fallback / "suite.toml"
         data = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
         thresholds = {f: 0.0 for f in FIELDS} | data.get("thresholds", {})
         return cls(thresholds=thresholds, tolerance=float(data.get("gate", {}).get("tolerance", 0.05)))
 
 
-def load_cases(suite: Path, only: list[str] | None = None) -> list[Case]:
-    folder = suite / "cases"
+# -- two folder formats, one internal gold shape ---------------------------------------------------
+#
+# suite:   DIR/cases/<id>/article.txt + gold.json  (quotes[{text, speakers[], optional?}],
+#          domains[{label (vocabulary), wording, also[]}]); already in the internal shape.
+# dev set: DIR/articles/<id>.txt + DIR/golden/<id>.json  (see /work/shared/devset/ANNOTATION.md):
+#          an article file is `source: URL`, `title: HEADLINE`, a blank line, then the body, and a
+#          body cut off ends with a line `[partial]`; the golden file keeps optional items apart in
+#          `optional{parties,chairs,domains,quotes}` and a quote's speaker in `speaker` +
+#          `speaker_aliases`.
+
+SUITE = "suite"
+DEVSET = "devset"
+PARTIAL = "[partial]"
+_GOLD_LISTS = ("parties", "chairs", "domains", "quotes")
+
+
+def folder_kind(folder: Path) -> str:
+    """``suite`` (has cases/) or ``devset`` (has articles/ and golden/); anything else is refused."""
+    if (folder / "cases").is_dir():
+        return SUITE
+    if (folder / "articles").is_dir() and (folder / "golden").is_dir():
+        return DEVSET
     if not folder.is_dir():
-        raise ConfigError(f"{suite}: no cases/ folder; is this an eval suite?")
+        raise ConfigError(f"{folder}: no such folder of eval cases")
+    raise ConfigError(f"{folder}: neither an eval suite (cases/) nor a dev set (articles/ and golden/)")
+
+
+def parse_devset_article(text: str, source: str) -> tuple[str, dict[str, Any]]:
+    """The body of a dev-set article file, and its metadata (url, title, partial)."""
+    lines = text.removeprefix("\ufeff").splitlines()
+    if len(lines) < 4 or not lines[0].startswith("source:") or not lines[1].startswith("title:") or lines[2].strip():
+        raise ConfigError(f"{source}: expected the lines `source: URL`, `title: HEADLINE` and a blank line before the body")
+    metadata: dict[str, Any] = {}
+    url = lines[0].removeprefix("source:").strip()
+    title = lines[1].removeprefix("title:").strip()
+    if url:
+        metadata["url"] = url
+    if title and not (title.startswith("(") and title.endswith(")")):  # "(no headline)" is no title
+        metadata["title"] = title
+    body = lines[3:]
+    while body and not body[-1].strip():
+        body.pop()
+    partial = bool(body) and body[-1].strip() == PARTIAL
+    if partial:
+        body.pop()
+        while body and not body[-1].strip():
+            body.pop()
+    metadata["partial"] = partial
+    if not body:
+        raise ConfigError(f"{source}: the article has no body")
+    return "\n".join(body) + "\n", metadata
+
+
+def _require(item: Any, keys: tuple[str, ...], where: str) -> dict[str, Any]:
+    if not isinstance(item, dict) or any(not isinstance(item.get(k), str) or not item[k] for k in keys):
+        raise ConfigError(f"{where}: expected an object with {', '.join(keys)}, got {json.dumps(item, ensure_ascii=False)[:80]}")
+    return item
+
+
+def _strings(value: Any, where: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: expected a list of strings")
+    return list(value)
+
+
+def normalise_devset_gold(raw: dict[str, Any], source: str) -> dict[str, Any]:
+    """A dev-set golden file in the internal gold shape: optional items merged into their lists with
+    ``optional: true``, a quote's ``speakers`` = ``[speaker, *speaker_aliases]``."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: expected a JSON object")
+    optional = raw.get("optional") or {}
+    if not isinstance(optional, dict):
+        raise ConfigError(f"{source}: `optional` must be an object")
+    gold: dict[str, Any] = {"id": raw.get("id"), **{k: [] for k in _GOLD_LISTS}}
+    for key in _GOLD_LISTS:
+        for is_optional, items in ((False, raw.get(key) or []), (True, optional.get(key) or [])):
+            for n, item in enumerate(items):
+                where = f"{source}: {'optional.' if is_optional else ''}{key}[{n}]"
+                if key == "quotes":
+                    _require(item, ("text", "speaker"), where)
+                    out = {"text": item["text"],
+                           "speakers": [item["speaker"], *_strings(item.get("speaker_aliases"), where)]}
+                elif key == "domains":
+                    _require(item, ("label",), where)
+                    out = {"label": item["label"], "aliases": _strings(item.get("aliases"), where)}
+                else:
+                    _require(item, ("name",), where)
+                    out = {**item, "aliases": _strings(item.get("aliases"), where)}
+                if is_optional or item.get("optional"):
+                    out["optional"] = True
+                gold[key].append(out)
+    return gold
+
+
+def normalise_suite_gold(raw: dict[str, Any], source: str) -> dict[str, Any]:
+    """A suite gold.json is already in the internal shape; check the keys scoring relies on."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: expected a JSON object")
+    for key, keys in (("parties", ("name",)), ("chairs", ("name",)), ("domains", ("label",)), ("quotes", ("text",))):
+        for n, item in enumerate(raw.get(key) or []):
+            _require(item, keys, f"{source}: {key}[{n}]")
+            if key == "quotes" and not _strings(item.get("speakers"), f"{source}: quotes[{n}].speakers"):
+                raise ConfigError(f"{source}: quotes[{n}] has no speakers")
+    return raw
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+
+
+def _suite_cases(folder: Path) -> list[Case]:
     cases = []
-    for gold_path in sorted(folder.glob("*/gold.json")):
+    for gold_path in sorted((folder / "cases").glob("*/gold.json")):
         case_dir = gold_path.parent
-        if only and case_dir.name not in only:
-            continue
         cases.append(
             Case(
                 id=case_dir.name,
                 article=(case_dir / "article.txt").read_text(encoding="utf-8"),
-                gold=json.loads(gold_path.read_text(encoding="utf-8")),
+                gold=normalise_suite_gold(_read_json(gold_path), str(gold_path)),
                 folder=case_dir,
             )
         )
+    return cases
+
+
+def _devset_cases(folder: Path) -> list[Case]:
+    articles = {p.stem: p for p in (folder / "articles").glob("*.txt")}
+    goldens = {p.stem: p for p in (folder / "golden").glob("*.json")}
+    unpaired = sorted(set(articles) ^ set(goldens))
+    if unpaired:
+        raise ConfigError(
+            f"{folder}: every articles/NAME.txt needs a golden/NAME.json and the other way round; unpaired: {', '.join(unpaired)}"
+        )
+    cases = []
+    for name in sorted(articles):
+        body, metadata = parse_devset_article(articles[name].read_text(encoding="utf-8"), str(articles[name]))
+        cases.append(Case(id=name, article=body, gold=normalise_devset_gold(_read_json(goldens[name]), str(goldens[name])),
+                          folder=folder, metadata=metadata))
+    return cases
+
+
+def load_cases(suite: Path, only: list[str] | None = None) -> list[Case]:
+    """Every case of a suite folder or a dev-set folder (``only``: just these case ids)."""
+    kind = folder_kind(suite)
+    cases = _suite_cases(suite) if kind == SUITE else _devset_cases(suite)
     if only:
         unknown = set(only) - {c.id for c in cases}
         if unknown:
             raise ConfigError(f"unknown case(s): {', '.join(sorted(unknown))}")
+        cases = [c for c in cases if c.id in only]
     if not cases:
-        raise ConfigError(f"{folder}: no cases found")
+        raise ConfigError(f"{suite}: no cases found")
     return cases
 
 
+def default_recordings(folder: Path) -> Path | None:
+    """Where replay looks by default: a suite's recordings/; a dev set's recordings/ only if it exists
+    (recordings hold the article text, so a dev set's are kept out of the repository)."""
+    path = folder / "recordings"
+    return path if folder_kind(folder) == SUITE or path.is_dir() else None
+
+
 def eval_backend(
-    backend: str, model: str | None, *, suite: Path, live: bool, record: bool, **options: Any
+    backend: str, model: str | None, *, recordings: Path | None, live: bool, record: bool, **options: Any
 ) -> Backend:
     """Replay recorded answers (the default), or run live, optionally recording what the model says."""
-    recordings = suite / "recordings"
+    if recordings is None and (record or not live):
+        raise ConfigError(
+            "no recordings folder: pass --recordings DIR (outside the repository for third-party texts), or --live"
+        )
     if not live and not record:
+        assert recordings is not None
         if backend == "local":
             name = model or DEFAULT_MODEL
             spec = MODELS.get(name)
@@ -82,7 +231,10 @@ def eval_backend(
             return ReplayBackend(recordings, model=resolved.name, model_sha256=resolved.sha256)
         return ReplayBackend(recordings, model=model or DEFAULT_OPENAI_MODEL, model_sha256=None)
     real = create_backend(backend, model=model, **options)
-    return RecordingBackend(real, recordings) if record else real
+    if record:
+        assert recordings is not None
+        return RecordingBackend(real, recordings)
+    return real
 
 
 @dataclass
@@ -114,10 +266,13 @@ def run(summariser: Summariser, cases: list[Case], *, label: str = "", on_case: 
     for case in cases:
         started = time.perf_counter()
         try:
-            summary = summariser.summarise(from_text(case.article, id=case.id, source=f"case {case.id}"))
+            article = from_text(case.article, id=case.id, source=f"case {case.id}", **case.metadata)
+            summary = summariser.summarise(article)
             result = CaseResult(case, summary, None, score_case(case.id, case.article, case.gold, summary))
         except CommuniqueError as exc:
             result = CaseResult(case, None, str(exc), None)
+        except Exception as exc:  # one broken case is an error row, not the end of the run
+            result = CaseResult(case, None, f"{type(exc).__name__}: {exc}", None)
         result.seconds = time.perf_counter() - started
         results.append(result)
         if on_case:
@@ -168,12 +323,18 @@ def gate(run: SuiteRun, baseline: dict[str, Any], tolerance: float) -> list[str]
     return problems
 
 
-def read_baseline(suite: Path) -> dict[str, Any] | None:
-    path = suite / "baseline.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+def read_baseline(path: Path) -> dict[str, Any] | None:
+    """The baseline file (``--baseline``, default ``<cases folder>/baseline.json``), or None."""
+    if not path.exists():
+        return None
+    data = _read_json(path)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: not a baseline (expected a JSON object)")
+    return data
 
 
-def write_baseline(suite: Path, run: SuiteRun) -> Path:
-    path = suite / "baseline.json"
+def write_baseline(path: Path, run: SuiteRun) -> Path:
+    """Scores only (fields and per-case F1 by case id), never article text."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(baseline_of(run), indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return path

@@ -1,0 +1,86 @@
+"""The per-article deadline. Plumbing tests talk real HTTP to the scripted loopback server
+(tests/scripted_server.py); the tests marked ``model`` run the real embedded model."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from communique import ConfigError, DeadlineExceeded, Summariser, deadline
+from communique.backends.openai import OpenAIBackend
+from conftest import cli
+from scripted_server import SEED_DRAFT, ScriptedServer
+
+
+def backend(server: ScriptedServer) -> OpenAIBackend:
+    return OpenAIBackend(model="slow", base_url=server.base_url, api_key="sk-x", mode="json",
+                         timeout=30.0, transport_retries=3, max_wait=0.2, max_reasks=1)
+
+
+def test_default_deadline_scales_with_the_article() -> None:
+    assert deadline.default_seconds("") == deadline.BASE_SECONDS
+    assert deadline.default_seconds("x" * 4000) == pytest.approx(deadline.BASE_SECONDS + 250)
+
+
+def test_deadline_must_be_positive() -> None:
+    with pytest.raises(ConfigError):
+        Summariser("replay", deadline=0)
+
+
+def test_a_server_slower_than_the_deadline_is_cut_off(seed_text: str) -> None:
+    with ScriptedServer([("hang", 20.0, SEED_DRAFT)]) as server:
+        started = time.perf_counter()
+        with pytest.raises(DeadlineExceeded) as info:
+            Summariser(backend(server), prompt_version="1", deadline=1.5).summarise(seed_text)
+        elapsed = time.perf_counter() - started
+    assert elapsed < 1.5 + 2
+    assert "deadline" in str(info.value)
+    assert len(server.requests) == 1, "no retry after the deadline"
+
+
+def test_without_a_deadline_the_client_timeout_rules(seed_text: str) -> None:
+    with ScriptedServer([("hang", 1.0, SEED_DRAFT)]) as server:
+        summary = Summariser(backend(server), prompt_version="1", deadline=None).summarise(seed_text)
+    assert [p.name for p in summary.parties] == ["Israel", "Morocco"]
+
+
+# -- the real embedded model ----------------------------------------------------------------------
+
+@pytest.mark.model
+def test_a_runaway_prone_call_ends_within_the_deadline(seed_text: str) -> None:
+    """Prompt v1 asks for the whole summary in one call of up to 1,500 tokens: about 2 minutes of writing
+    here. With a 4 s deadline it ends as DeadlineExceeded within 4 + 2 s, generation stopped."""
+    summariser = Summariser("local", prompt_version="1", deadline=4.0)
+    summariser.backend.llama  # load the model outside the measured time
+    started = time.perf_counter()
+    with pytest.raises(DeadlineExceeded) as info:
+        summariser.summarise(seed_text)
+    assert time.perf_counter() - started < 4.0 + 2.0
+    assert "deadline" in str(info.value) and "tokens" in str(info.value)
+
+
+@pytest.mark.model
+def test_batch_goes_on_past_an_article_that_overruns(tmp_path: Path, seed_text: str) -> None:
+    """Three articles, the middle one long enough that reading it overruns the deadline: it ends as an
+    error record within the deadline + 2 s, with the reason and the ledger entry; the other two finish."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    short = "Norway and Iceland held fisheries talks in Oslo on Monday, led by ministers Ola Dahl and Sif Jonsdottir."
+    (folder / "a.txt").write_text(short, encoding="utf-8")
+    (folder / "b.txt").write_text("\n\n".join([seed_text] * 6), encoding="utf-8")
+    (folder / "c.txt").write_text(short.replace("Oslo", "Reykjavik").replace("Monday", "Friday"), encoding="utf-8")
+    db = tmp_path / "ledger.sqlite"
+    run = subprocess.run(cli("summarise", str(folder), "--deadline", "25", "--db", str(db), "--no-cache"),
+                         capture_output=True, text=True, timeout=600)
+    records = {Path(r["source"]).name: r for r in map(json.loads, run.stdout.splitlines())}
+    assert run.returncode == 8, run.stderr
+    assert records["a.txt"]["status"] == "ok" and records["c.txt"]["status"] == "ok"
+    late = records["b.txt"]
+    assert late["status"] == "error" and "deadline" in late["error"]
+    assert late["seconds"] < 25 + 2
+    logs = subprocess.run(cli("logs", "--errors", "--db", str(db)), capture_output=True, text=True, timeout=60)
+    assert "deadline" in logs.stdout
