@@ -47,7 +47,8 @@ def test_four_reports_and_the_gate(tmp_path: Path, seed_text: str) -> None:
     with ScriptedServer([("answer", DRAFT)]) as server:
         done = run_eval(suite, out, server, "--update-baseline")
         assert done.returncode == 0, done.stderr
-        assert {p.name for p in out.iterdir()} == {"report.md", "junit.xml", "scores.json", "report.html"}
+        assert {p.name for p in out.iterdir()} == {"report.md", "junit.xml", "scores.json", "report.html", "summaries"}
+        assert [p.name for p in (out / "summaries").iterdir()] == ["one.json"]  # what the case produced
         md = (out / "report.md").read_text()
         assert "| parties | 1.000 | 1.000 | **1.000** |" in md and "| one |" in md
         scores = json.loads((out / "scores.json").read_text())

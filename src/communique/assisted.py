@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Generator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel, Field, create_model
@@ -67,6 +68,10 @@ class Reading:
     analysis: nlp.Analysis
     flagged: list[tuple[int, int]]  # sentences that address readers or tools: evidence for nothing
 
+    @cached_property
+    def quoted(self) -> list[tuple[int, int]]:
+        return [(q.start, q.end) for q in candidates.find_quotes(self.text)]
+
     def usable(self, start: int, end: int) -> bool:
         return not any(a <= start and end <= b for a, b in self.flagged)
 
@@ -93,14 +98,23 @@ def people_in(reading: Reading) -> list[str]:
     """Hints: spaCy's people, then other runs of capitalised words that look like personal names."""
     seen: dict[str, str] = {}
     found = [(n, True) for n in reading.analysis.people()] + [(n, False) for n in reading.analysis.proper_runs()]
+    nouns, _ = nlp.common_words()
     for raw, is_person in found:
         name = strip_title(reading, raw)
         spans = reading.occurrences(name)
-        if not spans or countries.canonical(name) is not None or (not is_person and len(name.split()) < 2):
+        words = name.split()
+        if not spans or countries.canonical(name) is not None or len(name) <= 4 and not name.istitle():
             continue
+        if not is_person and (len(words) < 2 or words[-1].casefold().removesuffix("s") in _BODY_HEADS | _PLACE_HEADS):
+            continue  # a run of capitalised words ending in such a noun names a body or a place
         if person_problem(reading, name, spans) is None:
             seen.setdefault(normalise(name), name)
-    names = [n for n in seen.values() if not any(n != m and normalise(n) in normalise(m) for m in seen.values())]
+
+    def tokens(n: str) -> set[str]:
+        return {w for w in re.findall(r"\w+", normalise(n)) if w not in _RANKS}
+
+    names = list(dict.fromkeys(full_name(reading, n) for n in seen.values()))
+    names = [n for n in names if not any(len(m) > len(n) and tokens(n) <= tokens(m) for m in names)]
     return names[:MAX_HINTS]
 
 
@@ -166,9 +180,15 @@ def _entity_labels(reading: Reading, start: int, end: int) -> set[str]:
 _BODY_HEADS = {
     "group", "committee", "commission", "council", "ministry", "department", "office", "agency", "force", "army",
     "navy", "accord", "agreement", "organisation", "organization", "secretariat", "union", "bank", "fund", "institute",
-    "centre", "center", "college", "university", "court", "parliament", "assembly", "government", "corporation",
+    "centre", "center", "college", "university", "court", "parliament", "assembly", "government", "corporation", "meeting",
     "company", "forum", "mechanism", "dialogue", "treaty", "alliance", "board", "authority", "service", "guard",
 }
+
+
+#: Head nouns of place names: 'Chattogram Naval Area', 'Lusaka Province'.
+_PLACE_HEADS = {"area", "region", "district", "province", "command", "zone", "state", "city", "county", "island", "sea",
+                "ocean", "river", "port", "base", "station", "airport", "square", "street", "road", "hall", "palace",
+                "house", "building", "resort", "hotel", "centre", "center", "valley", "coast"}
 
 
 def person_problem(reading: Reading, name: str, spans: list[tuple[int, int]]) -> str | None:
@@ -182,8 +202,8 @@ def person_problem(reading: Reading, name: str, spans: list[tuple[int, int]]) ->
         return None
     nouns, adjectives = nlp.common_words()
     words = [w.strip(".,()").casefold() for w in re.split(r"[\s-]+", name) if w.strip(".,()")]
-    common = [w in nouns or w in adjectives or w in {"of", "for", "and", "the", "on", "in"} or countries.canonical(w) is not None
-              for w in words]
+    common = [w in nouns or w.removesuffix("s") in nouns or w in adjectives or w in {"of", "for", "and", "the", "on", "in"}
+              or countries.canonical(w) is not None for w in words]
     if words and (words[-1] in _BODY_HEADS or words[-1].removesuffix("s") in _BODY_HEADS or labels & {"LAW", "EVENT", "FAC"} and common[-1]):
         return "an organisation, not a person"
     if words and all(common):
@@ -193,24 +213,70 @@ def person_problem(reading: Reading, name: str, spans: list[tuple[int, int]]) ->
     return None
 
 
-#: Lemmas that put a person in a leading role at a meeting (chaired, led, headed, signed, met, held talks).
-_LEADING = {
-    "chair", "co-chair", "cochair", "chairperson", "chairman", "chairwoman", "co-chairman", "preside", "lead", "head",
-    "sign", "signatory", "meet", "talk", "host", "represent", "helm", "visit", "co", "delegation",
-}
+#: Lemmas that say someone led a meeting or a side: chaired, co-chaired, presided, led, headed, signed.
+_LED = {"chair", "co-chair", "cochair", "chairperson", "chairman", "chairwoman", "co-chairman", "preside", "lead", "head",
+        "sign", "signatory", "signature", "signing", "co-sign", "helm",
+        # inflections the small pipeline leaves unlemmatised ('co-chairing' as a noun)
+        "chairing", "chaired", "presiding", "presided", "leading", "led", "heading", "headed", "signed", "signatories"}
+#: Looser: met, held talks, hosted, represented, visited (heads of side who met, where no one is said to lead).
+_MET = _LED | {"meet", "talk", "host", "represent", "visit"}
+#: Prepositions that make a person the one met, called on or visited, not a side's head ('called on X',
+#: 'an interaction with X', 'a summit between X and Y'), unless their head is itself a leading word.
+_DEMOTING = {"with", "on", "between", "upon"}
 
 
-def leading_role(reading: Reading, spans: list[tuple[int, int]]) -> bool:
-    doc = reading.analysis.doc
-    for start, _ in spans:
-        a, b = reading.analysis.sentence_at(start)
-        span = doc.char_span(a, b, alignment_mode="expand")
-        if span is None:
+def _lemmas(reading: Reading, start: int) -> set[str]:
+    a, b = reading.analysis.sentence_at(start)
+    span = reading.analysis.doc.char_span(a, b, alignment_mode="expand")
+    if span is None:
+        return set()
+    return {t.lemma_.casefold() for t in span} | {t.lower_ for t in span}
+
+
+def _demoted(reading: Reading, start: int, end: int) -> bool:
+    """The name at [start, end) hangs from 'with'/'on'/'between' whose head is not a leading word."""
+    span = reading.analysis.doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    token = span.root
+    for _ in range(6):
+        if token.dep_ in ("pobj",) and token.head.lower_ in _DEMOTING:
+            head = token.head.head
+            return head.lemma_.casefold() not in _MET
+        if token.dep_ in ("appos", "conj", "compound", "flat", "nmod", "poss", "pobj", "prep") and token.head is not token:
+            token = token.head
             continue
-        lemmas = {t.lemma_.casefold() for t in span} | {t.text.casefold() for t in span}
-        if lemmas & _LEADING or any(t.startswith(("co-chair", "chair", "presid", "sign")) for t in lemmas):
-            return True
+        return False
     return False
+
+
+def leading_role(reading: Reading, spans: list[tuple[int, int]], lemmas: set[str] = _MET) -> bool:
+    """Some mention of the person is in a sentence that says someone led, chaired, signed or met, and
+    not as the one met or called on."""
+    return any(_lemmas(reading, a) & lemmas and not _demoted(reading, a, b) for a, b in spans)
+
+
+def _inside_entity(reading: Reading, start: int, end: int, name: str) -> bool:
+    """The mention is part of a place or body's name ('Chattogram Naval Area' for 'Naval')."""
+    return any(e.start <= start and end <= e.end and e.label in ("GPE", "LOC", "FAC") and len(e.text) > len(name) + 2
+               for e in reading.analysis.entities)
+
+
+def leaders(reading: Reading, people: list[str]) -> list[str]:
+    """The people the article plainly puts at the head of the meeting or of a side: named in a sentence
+    that says someone chaired, co-chaired, presided, led, headed or signed, and not as the one met.
+    Found exactly, these join the model's answer (which adds heads of side who only 'met')."""
+    found = []
+    for name in people:
+        words = name.split()
+        spans = reading.occurrences(name)
+        for part in {words[0], words[-1]} if len(words) > 1 else set():
+            if len(part) >= 3 and part[:1].isupper() and sum(part in p.split() for p in people) == 1:
+                spans += [(a, b) for a, b in reading.occurrences(part) if reading.text[a:b] == part]  # 'Zhang': 'Zhang Gaoli'
+        spans = [(a, b) for a, b in spans if not _inside_entity(reading, a, b, name)]
+        if leading_role(reading, spans, _LED):
+            found.append(name)
+    return found
 
 
 # -- parties ----------------------------------------------------------------------------------------
@@ -227,22 +293,65 @@ def party_forms(reading: Reading) -> dict[str, list[str]]:
     return forms
 
 
-def check_party(reading: Reading, name: str, forms: dict[str, list[str]]) -> tuple[DraftParty | None, str | None]:
+#: Words of taking part: a party is named in the opening paragraph, or in a sentence with one of these
+#: (met, held talks, signed, agreed, delegations, representatives, participated, co-chaired ...).
+_TAKING_PART = _MET | {"agree", "delegation", "representative", "participate", "attend", "counterpart", "bilateral",
+                       "trilateral", "dialogue", "consultation", "sides", "side", "partner", "commission", "committee"}
+
+
+def taking_part(reading: Reading, spans: list[tuple[int, int]]) -> bool:
+    """Some mention of a party, outside quotations, is in the opening paragraph or in a sentence that
+    says who met, talked, signed or agreed: not only background ('the situation in X'), a place ('a
+    summit in X') or a topic."""
+    lede_end = reading.text.find("\n\n")
+    lede_end = len(reading.text) if lede_end < 0 else lede_end
+    for a, b in spans:
+        if any(qa <= a and b <= qb for qa, qb in reading.quoted):
+            continue
+        if a < lede_end:
+            return True
+        if _lemmas(reading, a) & _TAKING_PART and not _place(reading, a, b):
+            return True
+    return False
+
+
+def _place(reading: Reading, start: int, end: int) -> bool:
+    """The mention is where something happened ('arrived in X', 'a summit in X'), not who took part."""
+    span = reading.analysis.doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and span.root.dep_ == "pobj" and span.root.head.lower_ in ("in", "at")
+
+
+def check_party(reading: Reading, name: str, forms: dict[str, list[str]],
+                mentions: dict[str, list[tuple[int, int]]] | None = None) -> tuple[DraftParty | None, str | None]:
     """The party under its canonical name with the forms the article uses, or the reason it is refused."""
     name = _TRAILING.sub("", name.strip())
     if not name:
         return None, "empty"
     canonical = countries.canonical(name)
     if canonical is not None:
-        if canonical in forms:
-            return DraftParty(name=canonical, kind=PartyKind.country if _is_country(canonical) else PartyKind.organisation,
-                              aliases=forms[canonical]), None
-        if reading.occurrences(name):  # named, but only inside a longer name ('India-Saudi Arabia Committee')
-            return DraftParty(name=canonical, kind=PartyKind.country, aliases=[name]), None
+        found = {s for form in [name, canonical, *forms.get(canonical, [])] for s in reading.occurrences(form)}
+        spans = sorted(found | set((mentions or {}).get(canonical, [])))
+        if not spans:
+            return None, "not named in the article"
+        if mentions is not None and not taking_part(reading, spans):
+            return None, "named only as background, a place or a topic, not as taking part"
+        aliases = forms.get(canonical) or [name]
+        kind = PartyKind.country if _is_country(canonical) else PartyKind.organisation
+        return DraftParty(name=canonical, kind=kind, aliases=aliases), None
+    spans = reading.occurrences(name)
+    if not spans:
         return None, "not named in the article"
-    if reading.occurrences(name):
-        return DraftParty(name=name, kind=PartyKind.organisation), None
-    return None, "not named in the article"
+    if mentions is not None and not taking_part(reading, spans):
+        return None, "named only as background, a place or a topic, not as taking part"
+    return DraftParty(name=name, kind=PartyKind.organisation), None
+
+
+def party_mentions(reading: Reading) -> dict[str, list[tuple[int, int]]]:
+    found: dict[str, list[tuple[int, int]]] = {}
+    for m in countries.mentions(reading.analysis):
+        if reading.usable(m.start, m.end):
+            found.setdefault(m.name, []).append((m.start, m.end))
+    return found
 
 
 def _is_country(name: str) -> bool:
@@ -263,10 +372,19 @@ def domain_label(wording: str) -> DomainLabel:
     return DomainLabel.other
 
 
+_LEAD_IN = re.compile(
+    r"^(?:(?:bilateral|mutual|closer|further|joint)\s+)?(?:co-?operation|collaboration|partnership)\s+(?:in|on|of|for)\s+"
+    r"(?:the\s+)?(?:(?:fields?|areas?|sectors?|domains?)\s+of\s+)?|^(?:the\s+)?(?:fields?|areas?|sectors?)\s+of\s+",
+    re.I,
+)
+
+
 def ground_field(reading: Reading, field: str) -> str | None:
     """The field as the article words it: the phrase itself, or (for 'drug trafficking' in 'drug and
-    human trafficking') the phrase whose words one short stretch of the article holds in order."""
+    human trafficking') the phrase whose words one short stretch of the article holds in order. A
+    lead-in the model adds ('cooperation in training') is dropped first."""
     field = _TRAILING.sub("", field.strip()).strip("\"'\u201c\u201d")
+    field = _LEAD_IN.sub("", field).strip()
     if len(field) < 2 or normalise(field) in _GENERIC:
         return None
     if reading.occurrences(field):
@@ -275,32 +393,6 @@ def ground_field(reading: Reading, field: str) -> str | None:
     if span is not None and span.score >= 50 and reading.usable(span.start, span.end):
         return field
     return None
-
-
-def expand_coordination(reading: Reading, field: str) -> list[str]:
-    """'political and security cooperation' is two fields: 'political cooperation' and 'security
-    cooperation' (modifiers joined by 'and' before one head noun, by spaCy's parse of the article)."""
-    spans = reading.occurrences(field)
-    if not spans or " and " not in f" {field} ":
-        return [field]
-    start, end = spans[0]
-    doc = reading.analysis.doc
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None:
-        return [field]
-    for token in span:
-        if token.dep_ != "cc":
-            continue
-        first = token.head
-        if first.dep_ not in ("amod", "compound", "nmod") or not (first.i < first.head.i < span.end):
-            continue
-        conjuncts = [first, *[c for c in first.conjuncts if span.start <= c.i < first.head.i]]
-        last = max(c.i for c in conjuncts)
-        head = doc[last + 1 : span.end].text
-        if not head:
-            continue
-        return [f"{doc[c.left_edge.i : c.i + 1].text} {head}" if c.left_edge.i >= span.start else f"{c.text} {head}" for c in conjuncts]
-    return [field]
 
 
 # -- quotes -----------------------------------------------------------------------------------------
@@ -407,24 +499,28 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
 
     # Parties: each named in the article, under its canonical name; refused ones asked again once.
     refused: list[str] = []
+    where = party_mentions(reading)
     for raw in pc.parties:
-        party, why = check_party(reading, raw, forms)
+        party, why = check_party(reading, raw, forms, where)
         if party is None:
-            if why != "empty":
+            if why == "not named in the article":
                 refused.append(raw)
+            elif why != "empty":
+                draft.rejected.append(Rejection(field="parties", value=raw, reason=why or "refused"))
         elif all(p.name != party.name for p in draft.parties):
             draft.parties.append(party)
     if refused:
         retry = yield Question("retry_parties", PartyNames, 100, {"article": shown, "rejected": refused}, reask=True)
         for raw in retry.parties if retry is not None else []:
-            party, _ = check_party(reading, raw, forms)
+            party, _ = check_party(reading, raw, forms, where)
             if party is not None and all(p.name != party.name for p in draft.parties):
                 draft.parties.append(party)
         draft.rejected += [Rejection(field="parties", value=r, reason="not named in the article") for r in refused
                            if all(p.name != countries.canonical(r) and normalise(p.name) != normalise(r) for p in draft.parties)]
 
-    # Chairs: people the article names in a leading role.
-    for raw in pc.chairs:
+    # Chairs: people the article names in a leading role: the model's answer, and those the article
+    # plainly says chaired, led or signed.
+    for raw in [*pc.chairs, *leaders(reading, people)]:
         chair, why = check_chair(reading, raw, draft.parties)
         if chair is None:
             draft.rejected.append(Rejection(field="chairs", value=raw, reason=why or "refused"))
@@ -433,7 +529,7 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
 
     # Domains: the article's own wording, labelled from the controlled vocabulary where one fits.
     seen: set[str] = set()
-    for raw in [part for f in fields.fields for part in expand_coordination(reading, f.strip())]:
+    for raw in fields.fields:
         wording = ground_field(reading, raw)
         if wording is None:
             draft.rejected.append(Rejection(field="domains", value=raw, reason="not worded in the article (or too general)"))
@@ -478,8 +574,10 @@ def check_chair(reading: Reading, raw: str, parties: list[DraftParty]) -> tuple[
         name, spans = located.text, [(located.start, located.end)]
     if (why := person_problem(reading, name, spans)) is not None:
         return None, why
-    surname = name.split()[-1]
-    if not leading_role(reading, spans + reading.occurrences(surname) + reading.occurrences(name.split()[0])):
+    words = name.split()
+    mentions = spans + [(a, b) for part in ({words[0], words[-1]} if len(words) > 1 else set()) if len(part) >= 3
+                        for a, b in reading.occurrences(part) if reading.text[a:b] == part]
+    if not leading_role(reading, mentions):
         return None, "the article does not say this person chaired, led, signed or met as a head of side"
     start, end = spans[0]
     title, owner = candidates.describe_person(reading.text, candidates.NameSpan(name, start, end))
@@ -600,9 +698,9 @@ def antecedent(reading: Reading, before: int, speakers: dict[int, str | None], q
                 best = (quotes[i].start, name)
     lo = reading.text.rfind("\n\n", 0, reading.text.rfind("\n\n", 0, before))
     for a, b in reading.analysis.sentences:
-        if max(0, lo) <= a and b <= before:
-            subject = speech_subject(reading, a, b, (b, b))
-            if subject and not subject.pronoun and (best is None or subject.start > best[0]):
+        if max(0, lo) <= a < before:
+            subject = speech_subject(reading, a, min(b, before), (before, before))
+            if subject and not subject.pronoun and subject.start < before and (best is None or subject.start > best[0]):
                 if (name := clean_speaker(reading, subject.text)) is not None:
                     best = (subject.start, name)
     return best[1] if best else None

@@ -110,8 +110,14 @@ def mentions(analysis: Analysis) -> list[Mention]:
                 continue  # 'the Ministry of Defence of X' is a body of X, not X; X is its own entity
             lead, text = 4, text[4:]
         name = canonical(text)
-        if name is None and e.label in ("GPE", "NORP") and len(text.split()) > 1:
-            name = canonical(text.split()[0])  # 'South Korea's', 'Indian Navy' -> first word may be the country
+        if name is None and e.label in ("GPE", "NORP", "ORG") and len(text.split()) > 1:
+            # 'Indian Navy', 'India-Saudi Arabia Joint Committee': the leading word(s) may name countries
+            first = text.split()[0]
+            for part in first.split("-") if "-" in first else [first]:
+                if (c := canonical(part)) is not None:
+                    at = e.start + lead + text.index(part)
+                    found.append(Mention(c, part, at, at + len(part)))
+            continue
         if name is not None:
             found.append(Mention(name, text, e.start + lead, e.start + lead + len(text)))
     return found

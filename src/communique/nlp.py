@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import re
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Span as SpacySpan
 
+_ENDS = re.compile(r"[.!?:;][\"'\u201d\u2019)\]]*(?:\s+[\"'\u201c\u2018\u00ab]+)?$")
 _MANIFEST = Path(__file__).resolve().parent / "data" / "spacy_model.json"
 _INSTALL = 'pip install "communique[nlp]"'
 
@@ -102,14 +104,20 @@ class Analysis:
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
-        """Sentence spans; a paragraph break always ends a sentence."""
+        """Sentence spans; a paragraph break always ends a sentence, and a piece that does not end like
+        a sentence is joined to the next one in its paragraph (the small pipeline splits at a closing
+        bracket: 'co-chaired by Joint Secretary (Armed Forces)' | 'Dinesh Kumar and ...')."""
         out: list[tuple[int, int]] = []
         for s in self.doc.sents:
             start = s.start_char
             for part in self.text[s.start_char : s.end_char].split("\n"):
                 if part.strip():
                     lead = len(part) - len(part.lstrip())
-                    out.append((start + lead, start + len(part.rstrip())))
+                    a, b = start + lead, start + len(part.rstrip())
+                    if out and out[-1][1] <= a and "\n" not in self.text[out[-1][1] : a] and not _ENDS.search(self.text[out[-1][0] : out[-1][1]]):
+                        out[-1] = (out[-1][0], b)
+                    else:
+                        out.append((a, b))
                 start += len(part) + 1
         return out
 
@@ -134,9 +142,14 @@ class Analysis:
         ('Minister of Defence J\u00fcri Luik' gives 'J\u00fcri Luik' when it tags only 'Luik')."""
         runs: list[str] = []
         current: list[Any] = []
-        for token in [*self.doc, None]:
+        doc = self.doc
+        for token in [*doc, None]:
             if token is not None and token.pos_ == "PROPN" and token.text[:1].isupper():
                 current.append(token)
+                continue
+            if (token is not None and current and token.text == "-" and not current[-1].whitespace_ and not token.whitespace_
+                    and token.i + 1 < len(doc) and doc[token.i + 1].text[:1].isupper()):
+                current.append(token)  # 'Ibok-Ete', 'Vice-Admiral'
                 continue
             if current:
                 runs.append(self.text[current[0].idx : current[-1].idx + len(current[-1].text)])

@@ -7,9 +7,10 @@
 - Lists are paired one-to-one, best similarity first. TP = pairs, FP = unpaired predictions,
   FN = unpaired gold. Optional gold items are neither rewarded nor punished.
 - Domains: a predicted domain (a controlled-vocabulary ``label`` plus the article's ``wording``)
-  matches a gold domain when its label is the gold label (100) or in the gold ``also`` list (90), or
-  when its wording, or its label with "_" read as a space, matches the gold label or a gold alias as
-  a name does (above); the best of these counts. So open-vocabulary gold labels (the dev set's
+  matches a gold domain when its label is the gold label (99) or in the gold ``also`` list (90), or
+  when its wording (as a name does, above: 100 when equal), or its label with "_" read as a space (at
+  most 99), matches the gold label or a gold alias; the best of these counts, so a wording match pairs
+  before a label match. So open-vocabulary gold labels (the dev set's
   "drug trafficking", aliases "narcotics trafficking", ...) are matched by the model's wording.
 - Quotes match on normalised token F1 >= 0.8; attribution is judged among matched quotes;
   end-to-end needs both; grounding is the share of predicted quotes found verbatim in the article.
@@ -319,9 +320,13 @@ def score_case(case: str, article: str, gold: dict[str, Any], summary: Summary) 
 
     def domain_similarity(d: Any, g: dict[str, Any]) -> float:
         label = d.label.value
-        best = 100.0 if label == g["label"] else 90.0 if label in g.get("also", []) else 0.0
+        by_label = 99.0 if label == g["label"] else 90.0 if label in g.get("also", []) else 0.0
         forms = [g["label"], *g.get("aliases", [])]
-        return max(best, name_similarity(d.wording, forms), name_similarity(label.replace("_", " "), forms))
+        by_label = max(by_label, 0.99 * name_similarity(label.replace("_", " "), forms))
+        # The article's own wording is the stronger evidence: with equal names, a wording match pairs
+        # first, so 'agricultural science and technology' (label agriculture) is not taken by the gold
+        # 'agriculture' that another prediction's wording matches.
+        return max(by_label, name_similarity(d.wording, forms))
 
     fields["domains"], _ = score_list(
         summary.domains, gold.get("domains", []), domain_similarity,
