@@ -18,7 +18,7 @@ import re
 from collections.abc import Generator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
@@ -53,6 +53,11 @@ class PartyNames(BaseModel):
     parties: list[str] = Field(default_factory=list, max_length=MAX_PARTIES)
 
 
+def _picks_model(options: list[str]) -> type[BaseModel]:
+    choice = Literal[tuple(options)]  # type: ignore[valid-type]
+    return create_model("FieldPicks", fields=(list[choice], Field(max_length=len(options))))  # type: ignore[call-overload]
+
+
 def _speakers_model(keys: list[str]) -> type[BaseModel]:
     return create_model("Speakers", **{k: (str, Field(max_length=80)) for k in keys})  # type: ignore[call-overload]
 
@@ -67,6 +72,7 @@ class Reading:
     text: str
     analysis: nlp.Analysis
     flagged: list[tuple[int, int]]  # sentences that address readers or tools: evidence for nothing
+    year: int | None = None  # the article's year (its date, else the latest year it names)
 
     @cached_property
     def quoted(self) -> list[tuple[int, int]]:
@@ -226,11 +232,14 @@ _DEMOTING = {"with", "on", "between", "upon"}
 
 
 def _lemmas(reading: Reading, start: int) -> set[str]:
+    """The lemmas (and forms) of the words of the sentence at ``start``, outside quotations: what the
+    article narrates, not what someone is quoted saying ('We kept our heads')."""
     a, b = reading.analysis.sentence_at(start)
     span = reading.analysis.doc.char_span(a, b, alignment_mode="expand")
     if span is None:
         return set()
-    return {t.lemma_.casefold() for t in span} | {t.lower_ for t in span}
+    words = [t for t in span if not any(qa <= t.idx < qb for qa, qb in reading.quoted)]
+    return {t.lemma_.casefold() for t in words} | {t.lower_ for t in words}
 
 
 def _demoted(reading: Reading, start: int, end: int) -> bool:
@@ -251,9 +260,9 @@ def _demoted(reading: Reading, start: int, end: int) -> bool:
 
 
 def leading_role(reading: Reading, spans: list[tuple[int, int]], lemmas: set[str] = _MET) -> bool:
-    """Some mention of the person is in a sentence that says someone led, chaired, signed or met, and
-    not as the one met or called on."""
-    return any(_lemmas(reading, a) & lemmas and not _demoted(reading, a, b) for a, b in spans)
+    """Some mention of the person is in a sentence that says someone led, chaired, signed or met, not
+    as the one met or called on, and not in a sentence about an earlier year's event."""
+    return any(_lemmas(reading, a) & lemmas and not _demoted(reading, a, b) and not _background(reading, a) for a, b in spans)
 
 
 def _inside_entity(reading: Reading, start: int, end: int, name: str) -> bool:
@@ -262,10 +271,25 @@ def _inside_entity(reading: Reading, start: int, end: int, name: str) -> bool:
                for e in reading.analysis.entities)
 
 
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+
+
+def _background(reading: Reading, start: int) -> bool:
+    """The sentence at ``start`` is dated to an earlier year than the article's ('Then, in November 2021,
+    ... signed a memorandum'): another, earlier event."""
+    year = reading.year
+    if year is None:
+        return False
+    a, b = reading.analysis.sentence_at(start)
+    years = [int(m.group(0)) for e in reading.analysis.of("DATE") if a <= e.start < b for m in _YEAR.finditer(e.text)]
+    return bool(years) and max(years) < year
+
+
 def leaders(reading: Reading, people: list[str]) -> list[str]:
     """The people the article plainly puts at the head of the meeting or of a side: named in a sentence
-    that says someone chaired, co-chaired, presided, led, headed or signed, and not as the one met.
-    Found exactly, these join the model's answer (which adds heads of side who only 'met')."""
+    that says someone chaired, co-chaired, presided, led, headed or signed, and not as the one met, in
+    a sentence not dated to an earlier year than the article's. Found exactly, these join
+    the model's answer (which adds heads of side who only 'met')."""
     found = []
     for name in people:
         words = name.split()
@@ -299,20 +323,49 @@ _TAKING_PART = _MET | {"agree", "delegation", "representative", "participate", "
                        "trilateral", "dialogue", "consultation", "sides", "side", "partner", "commission", "committee"}
 
 
-def taking_part(reading: Reading, spans: list[tuple[int, int]]) -> bool:
-    """Some mention of a party, outside quotations, is in the opening paragraph or in a sentence that
-    says who met, talked, signed or agreed: not only background ('the situation in X'), a place ('a
-    summit in X') or a topic."""
-    lede_end = reading.text.find("\n\n")
-    lede_end = len(reading.text) if lede_end < 0 else lede_end
+_THE_MEETING = {"meeting", "talk", "session", "commission", "committee", "consultation", "dialogue", "visit", "conference", "summit"}
+
+
+def taking_part(reading: Reading, spans: list[tuple[int, int]], lede: set[str] | None = None) -> bool:
+    """Some mention of a party, outside quotations, is in the opening paragraph, or in a sentence that
+    says who met, talked, signed or agreed, about *this* meeting: it names a party or a person of the
+    opening paragraph (``lede``), or 'the meeting'. Not only background ('the situation in X'), a place
+    ('a summit in X'), a topic, or another meeting ('Separately, X's minister met Y's officials')."""
+    lede_end = _lede_end(reading)
     for a, b in spans:
         if any(qa <= a and b <= qb for qa, qb in reading.quoted):
             continue
         if a < lede_end:
             return True
-        if _lemmas(reading, a) & _TAKING_PART and not _place(reading, a, b):
+        if _lemmas(reading, a) & _TAKING_PART and not _place(reading, a, b) and _about_this_meeting(reading, a, b, lede or set()):
             return True
     return False
+
+
+def _lede_end(reading: Reading) -> int:
+    end = reading.text.find("\n\n", len(reading.text) - len(reading.text.lstrip()))
+    return len(reading.text) if end < 0 else end
+
+
+def _about_this_meeting(reading: Reading, start: int, end: int, lede: set[str]) -> bool:
+    a, b = reading.analysis.sentence_at(start)
+    sentence = reading.analysis.doc.char_span(a, b, alignment_mode="expand")
+    if sentence is None:
+        return False
+    if any(t.lemma_.casefold() in _THE_MEETING and any(c.lower_ == "the" for c in t.children) for t in sentence):
+        return True  # 'the meeting', 'the 5th meeting of the Joint Committee'
+    rest = reading.text[a:start] + " " + reading.text[end:b]
+    return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", rest) for name in lede)
+
+
+def lede_names(reading: Reading, people: list[str]) -> set[str]:
+    """The country forms and people the opening paragraph names: what 'this meeting' is about."""
+    end = _lede_end(reading)
+    names = {m.text for m in countries.mentions(reading.analysis) if m.start < end}
+    for person in people:
+        if any(x < end for x, _ in reading.occurrences(person)):
+            names |= {person, person.split()[-1]}
+    return names
 
 
 def _place(reading: Reading, start: int, end: int) -> bool:
@@ -322,7 +375,7 @@ def _place(reading: Reading, start: int, end: int) -> bool:
 
 
 def check_party(reading: Reading, name: str, forms: dict[str, list[str]],
-                mentions: dict[str, list[tuple[int, int]]] | None = None) -> tuple[DraftParty | None, str | None]:
+                mentions: dict[str, list[tuple[int, int]]] | None = None, lede: set[str] | None = None) -> tuple[DraftParty | None, str | None]:
     """The party under its canonical name with the forms the article uses, or the reason it is refused."""
     name = _TRAILING.sub("", name.strip())
     if not name:
@@ -333,16 +386,16 @@ def check_party(reading: Reading, name: str, forms: dict[str, list[str]],
         spans = sorted(found | set((mentions or {}).get(canonical, [])))
         if not spans:
             return None, "not named in the article"
-        if mentions is not None and not taking_part(reading, spans):
-            return None, "named only as background, a place or a topic, not as taking part"
+        if mentions is not None and not taking_part(reading, spans, lede):
+            return None, "named only as background, a place, a topic or another meeting, not as taking part"
         aliases = forms.get(canonical) or [name]
         kind = PartyKind.country if _is_country(canonical) else PartyKind.organisation
         return DraftParty(name=canonical, kind=kind, aliases=aliases), None
     spans = reading.occurrences(name)
     if not spans:
         return None, "not named in the article"
-    if mentions is not None and not taking_part(reading, spans):
-        return None, "named only as background, a place or a topic, not as taking part"
+    if mentions is not None and not taking_part(reading, spans, lede):
+        return None, "named only as background, a place, a topic or another meeting, not as taking part"
     return DraftParty(name=name, kind=PartyKind.organisation), None
 
 
@@ -385,8 +438,8 @@ def ground_field(reading: Reading, field: str) -> str | None:
     lead-in the model adds ('cooperation in training') is dropped first."""
     field = _TRAILING.sub("", field.strip()).strip("\"'\u201c\u201d")
     field = _LEAD_IN.sub("", field).strip()
-    if len(field) < 2 or normalise(field) in _GENERIC:
-        return None
+    if len(field) < 2 or normalise(field) in _GENERIC or countries.canonical(field) is not None:
+        return None  # too general, or a country's name
     if reading.occurrences(field):
         return field
     span = Grounder(reading.text).locate_words(field)
@@ -456,7 +509,9 @@ def clean_speaker(reading: Reading, speaker: str | None) -> str | None:
 def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Draft]:
     text = article.text
     analysis = nlp.analyse(text)
-    reading = Reading(text, analysis, flagged_spans(analysis))
+    base = dates.article_date(text, article.metadata)
+    year = base.year if base else max((int(m.group(0)) for m in _YEAR.finditer(text)), default=None)
+    reading = Reading(text, analysis, flagged_spans(analysis), year)
     draft = Draft(checked=True)
     shown = candidates.mask(text, reading.flagged) if reading.flagged else text
     if reading.flagged:
@@ -485,23 +540,32 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
     def ask(template: str, model: type[BaseModel], max_tokens: int, **context: Any) -> Question:
         return Question(template, model, max_tokens, {"article": shown, **context})
 
+    # Common fields the article names in the controlled vocabulary's words: the model says which of
+    # them are cooperation, as a second source beside its own open list (it tends to stop at the first
+    # list it meets; these catch the fields named elsewhere).
+    mentions = candidates.find_domains(text)
+    wordings = [m.wording for m in mentions if reading.usable(m.start, m.end)]
     questions = [
         ask("parties_chairs", PartiesAndChairs, 200, countries=list(forms), people=people),
         ask("domains", Fields, 160),
     ]
+    if wordings:
+        questions.append(ask("mentions", _picks_model(wordings), 40 + 12 * len(wordings), candidates=wordings))
     if open_:
         shown_quotes = [{"key": k, "text": quotes[i].text[:300]} for k, i in zip(keys, open_)]
         questions.append(ask("attribution", _speakers_model(keys), 16 + 18 * len(keys), quotes=shown_quotes, people=people))
     answers = list((yield tuple(questions)))
-    pc: PartiesAndChairs = answers[0] or PartiesAndChairs()  # None: the deadline passed before it was answered
-    fields: Fields = answers[1] or Fields()
-    attribution = answers[2] if open_ else None
+    pc: PartiesAndChairs = answers.pop(0) or PartiesAndChairs()  # None: the deadline passed before it was answered
+    fields: Fields = answers.pop(0) or Fields()
+    picked = answers.pop(0) if wordings else None
+    attribution = answers.pop(0) if open_ else None
 
     # Parties: each named in the article, under its canonical name; refused ones asked again once.
     refused: list[str] = []
     where = party_mentions(reading)
+    lede = lede_names(reading, people)
     for raw in pc.parties:
-        party, why = check_party(reading, raw, forms, where)
+        party, why = check_party(reading, raw, forms, where, lede)
         if party is None:
             if why == "not named in the article":
                 refused.append(raw)
@@ -512,7 +576,7 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
     if refused:
         retry = yield Question("retry_parties", PartyNames, 100, {"article": shown, "rejected": refused}, reask=True)
         for raw in retry.parties if retry is not None else []:
-            party, _ = check_party(reading, raw, forms, where)
+            party, _ = check_party(reading, raw, forms, where, lede)
             if party is not None and all(p.name != party.name for p in draft.parties):
                 draft.parties.append(party)
         draft.rejected += [Rejection(field="parties", value=r, reason="not named in the article") for r in refused
@@ -538,6 +602,13 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
             seen.add(key)
             draft.domains.append(DraftDomain(label=domain_label(wording), wording=wording))
 
+    chosen = {w.casefold() for w in picked.fields} if picked is not None else set()
+    words_of = lambda t: set(re.findall(r"\w+", t.casefold()))  # noqa: E731
+    for m in mentions:
+        if m.wording.casefold() in chosen and not any(words_of(m.wording) <= words_of(d.wording) or words_of(d.wording) <= words_of(m.wording)
+                                                      for d in draft.domains):
+            draft.domains.append(DraftDomain(label=m.label, wording=m.wording))
+
     # Quotes: cue speakers, then the model's answers, each checked against the article.
     if attribution is not None:
         for k, i in zip(keys, open_):
@@ -551,7 +622,6 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
         speaker = speakers.get(i)
         draft.quotes.append(DraftQuote(text=q.text, speaker=speaker, speaker_party=speaker_party(speaker, draft.parties), start=q.start))
 
-    base = dates.article_date(text, article.metadata)
     iso, warning = dates.resolve(pc.date, text=text, base=base) if pc.date else (dates.find_event_date(text, base), None)
     if warning:
         draft.warnings.append(warning)
