@@ -145,3 +145,33 @@ def test_fields_are_grounded_in_the_article_wording() -> None:
     assert assisted.ground_field(r, "cooperation in cultural exchanges") == "cultural exchanges"  # the model's lead-in dropped
     assert assisted.ground_field(r, "space exploration") is None
     assert assisted.ground_field(r, "cooperation") is None  # too general
+
+
+ARTICLE_OTHER_MEETING = (
+    "Chile and Peru held talks on fisheries in Lima on Tuesday, led by ministers Ana Rojas and Luis Vega.\n\n"
+    "The two sides agreed to share catch data. The talks covered port inspections.\n\n"
+    "Separately, Brazil's trade minister met a delegation of Uruguayan officials in Brasilia on Monday.\n\n"
+    "Peru's economy grew by 3 percent last year, while exports to Japan fell."
+)
+
+
+def test_parties_of_another_meeting_or_mere_topics_are_refused() -> None:
+    r = reading(ARTICLE_OTHER_MEETING)
+    forms, where = assisted.party_forms(r), assisted.party_mentions(r)
+    lede = assisted.lede_names(r, assisted.people_in(r))
+    verdict = {n: assisted.check_party(r, n, forms, where, lede)[0] is not None for n in ["Chile", "Peru", "Brazil", "Uruguay", "Japan"]}
+    assert verdict == {"Chile": True, "Peru": True, "Brazil": False, "Uruguay": False, "Japan": False}
+
+
+def test_leading_words_inside_quotations_or_earlier_years_are_no_evidence() -> None:
+    text = (
+        "Chile and Peru held talks in Lima in 2024, co-chaired by Ana Rojas and Luis Vega.\n\n"
+        "\u201cWe kept our heads,\u201d said coach Marta Lind after the match.\n\n"
+        "In 2019, former minister Pedro Salas signed a similar accord."
+    )
+    r = reading(text)
+    r.year = 2024
+    people = assisted.people_in(r)
+    assert set(assisted.leaders(r, people)) == {"Ana Rojas", "Luis Vega"}
+    assert assisted.check_chair(r, "Marta Lind", [])[0] is None
+    assert assisted.check_chair(r, "Pedro Salas", [])[0] is None

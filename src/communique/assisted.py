@@ -498,6 +498,10 @@ def clean_speaker(reading: Reading, speaker: str | None) -> str | None:
         people = [e for e in reading.analysis.of("PERSON") if a <= e.start and e.end <= b]
         if people and len(people) == 1 and people[0].text != speaker:
             speaker = _POSSESSIVE.sub("", people[0].text)
+    last = speaker.split()[-1].casefold().removesuffix("s")
+    nouns, _ = nlp.common_words()
+    if last in nouns and last in _BODY_HEADS | _RANKS | TITLE_WORDS | {"spokesperson", "spokesman", "spokeswoman", "statement"}:
+        return speaker  # a body, an office or a document ('Israel's Defense Ministry'), not a person's name
     if speaker[:1].isupper() and not speaker.casefold().startswith("the "):
         speaker = strip_title(reading, speaker)
     return full_name(reading, speaker)
