@@ -372,3 +372,25 @@ def test_comparison_rows_include_span_figures(tmp_path: Path) -> None:
     rows = {row[0]: row[1:] for row in reports.comparison([exact, shifted])}
     assert rows["exact span"] == ["1.000", "0.000", "-1.000"]
     assert rows["overlap span"] == ["1.000", "1.000", "+0.000"]
+
+
+def test_gate_on_totals_only_lets_one_small_case_move() -> None:
+    """--gate-totals: a case that lost one of its two chairs (1.00 -> 0.67) does not fail the gate when
+    the micro total holds within the tolerance; a case that failed outright still does."""
+    from communique.evaluation.scoring import CaseScore, FieldScore
+    from communique.evaluation.suite import Case, CaseResult, SuiteRun, gate
+
+    def result(case_id: str, chairs_tp: int, chairs_fn: int) -> CaseResult:
+        fields = {f: FieldScore(tp=10) for f in ("parties", "domains", "quotes", "quotes_e2e")}
+        fields["chairs"] = FieldScore(tp=chairs_tp, fn=chairs_fn)
+        return CaseResult(Case(case_id, "text", {}, Path(".")), None, None, CaseScore(case_id, fields))
+
+    before = SuiteRun("b", [result(f"c{i}", 10 if i else 2, 0) for i in range(10)])
+    after = SuiteRun("a", [result("c0", 1, 1), *[result(f"c{i}", 10, 0) for i in range(1, 10)]])
+    from communique.evaluation.suite import baseline_of
+    baseline = baseline_of(before)
+    assert gate(after, baseline, 0.05) and "c0 (1.00 -> 0.67)" in gate(after, baseline, 0.05)[0]
+    assert gate(after, baseline, 0.05, per_case=False) == []
+    failed = SuiteRun("f", [CaseResult(Case("c0", "text", {}, Path(".")), None, "boom", None),
+                            *[result(f"c{i}", 10, 0) for i in range(1, 10)]])
+    assert any("c0 (failed)" in p for p in gate(failed, baseline, 0.05, per_case=False))

@@ -198,6 +198,9 @@ def eval_(
     ] = None,
     out: Annotated[Path, typer.Option(help="Report folder")] = Path("reports/eval"),
     gate_: Annotated[bool, typer.Option("--gate", help="Fail (exit 7) when a field drops below the baseline")] = False,
+    gate_cases: Annotated[
+        bool, typer.Option("--gate-cases/--gate-totals", help="--gate each case's scores as well as the micro totals (default), or the totals only")
+    ] = True,
     baseline: Annotated[
         Optional[Path], typer.Option("--baseline", help="Baseline file for --gate and --update-baseline (default: <cases folder>/baseline.json)")
     ] = None,
@@ -259,7 +262,7 @@ def eval_(
             if accepted is None:
                 say(f"communique: error: --gate needs {baseline_path}; create it with --update-baseline (or pass --baseline FILE)")
                 raise typer.Exit(2)
-            problems = ev.gate(run, accepted, settings.tolerance)
+            problems = ev.gate(run, accepted, settings.tolerance, per_case=gate_cases)
     except CommuniqueError as exc:
         raise fail(exc) from None
 
