@@ -134,14 +134,26 @@ class ScriptedServer:
 
 
 def decomposed_answer(body: dict[str, Any]) -> Any:
-    """Answers prompt v2's questions about the seed from their schemas (mode json_object_schema):
-    every chair and domain option, Israel and France as parties (France is not in the article, so it
-    is re-asked; the re-ask answers Morocco), "unknown" speakers. An article containing FAILME gets 500."""
+    """Answers the questions of prompts v2 and v3 about the seed from their schemas (mode
+    json_object_schema): every chair and domain option, Israel and France as parties (France is not in
+    the article, so it is re-asked; the re-ask answers Morocco), "unknown" speakers. An article
+    containing FAILME gets 500."""
     if "FAILME" in json.dumps(body["messages"]):
         return (500, {"error": {"message": "this chunk always fails"}})
     schema = body["response_format"]["schema"]
     props = schema["properties"]
     title = schema["title"]
+    if title == "PartiesAndChairs" and props["parties"]["items"].get("type") == "string":  # v3
+        return json.dumps({"parties": ["Israel", "France"], "chairs": [], "kind": "meeting", "location": "Rabat",
+                           "date": "2023-01-17"})
+    if title == "PartyNames":
+        return json.dumps({"parties": ["Morocco"]})
+    if title == "Fields":
+        return json.dumps({"fields": ["intelligence", "cybersecurity"]})
+    if title == "FieldPicks":
+        return json.dumps({"fields": props["fields"]["items"]["enum"]})
+    if title == "Speakers":
+        return json.dumps({k: "unknown" for k in props})
     if title == "PartiesAndChairs":
         chairs = props["chairs"]["items"].get("enum", [])
         return json.dumps({"parties": [{"name": "Israel", "kind": "country"}, {"name": "France", "kind": "country"}],

@@ -25,7 +25,8 @@ CASES = ROOT / "evals" / "cases"
 
 
 def summarise(base_url: str, db: Path, *args: str, batch_api: bool = True, model: str = "gpt-4o-mini") -> list[str]:
-    return cli("summarise", *args, "--backend", "openai", "--base-url", base_url, "--model", model,
+    # Prompt v2: these plumbing tests count its rounds and questions (three together, then one re-ask).
+    return cli("summarise", "--prompt-version", "2", *args, "--backend", "openai", "--base-url", base_url, "--model", model,
                "--mode", "json_object_schema", "--db", str(db), "--api-key", SECRET,
                *(["--batch-api", "--poll-interval", "0.02"] if batch_api else []))
 
@@ -71,10 +72,10 @@ def interrupt_while_waiting(stand_in: BatchStandIn, cmd: list[str], polls: int) 
 def test_batch_api_gives_the_same_summaries_as_online_calls_at_half_the_price(tmp_path: Path) -> None:
     d = folder(tmp_path, "seed", "curly_quotes", "nested_quotes", "no_quotes", extra={"empty.txt": ""})
     with BatchStandIn(decomposed_answer) as stand_in:
-        batch = subprocess.run(summarise(stand_in.base_url, tmp_path / "b.sqlite", str(d), "-p", "2"),
+        batch = subprocess.run(summarise(stand_in.base_url, tmp_path / "b.sqlite", str(d)),
                                capture_output=True, text=True, timeout=300)
     with ScriptedServer([("call", decomposed_answer)]) as server:
-        online = subprocess.run(summarise(server.base_url, tmp_path / "o.sqlite", str(d), "-p", "2", batch_api=False),
+        online = subprocess.run(summarise(server.base_url, tmp_path / "o.sqlite", str(d), batch_api=False),
                                 capture_output=True, text=True, timeout=300)
     assert batch.returncode == online.returncode == 8, batch.stderr  # 8: the empty file failed, the rest went on
     got, want = records(batch.stdout), records(online.stdout)
