@@ -102,3 +102,14 @@ def test_batch_goes_on_past_an_article_that_overruns(tmp_path: Path, seed_text: 
     logs = subprocess.run(cli("logs", "--errors", "--json", "--db", str(db)), capture_output=True, text=True, timeout=60)
     errors = [json.loads(line) for line in logs.stdout.splitlines()]
     assert any("deadline" in (e.get("error") or "") for e in errors), errors
+
+
+def test_a_looping_answer_is_recognised() -> None:
+    from communique.backends.local import looping
+
+    item = [11, 12, 13, 14, 15, 16, 17]  # one list item, the same again and again
+    assert looping([1, 2, 3] + item * 4)
+    assert not looping([1, 2, 3] + item * 3)  # three times may be a real list
+    assert not looping(list(range(200)))  # a long answer that does not repeat
+    assert not looping([7] * 20)  # too short to call a loop
+    assert looping([7] * 24)

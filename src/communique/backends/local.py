@@ -52,15 +52,19 @@ class _Stop:
         one stretch repeated (a loop the grammar allows, such as the same list item again and again)."""
         if self.prompt_len is None:
             self.prompt_len = len(input_ids)
-        answer = input_ids[self.prompt_len :]
-        if not self.runaway and len(answer) >= 24:
-            tail = [int(t) for t in answer[-self.REPEATS * max(self.PERIODS) :]]
-            for p in self.PERIODS:
-                n = p * self.REPEATS
-                if len(tail) >= n and n >= 24 and all(tail[-k] == tail[-k - p] for k in range(1, n - p + 1)):
-                    self.runaway = True
-                    break
+        if not self.runaway:
+            self.runaway = looping([int(t) for t in input_ids[self.prompt_len :][-self.REPEATS * max(self.PERIODS) :]])
         return scores
+
+
+def looping(tokens: list[int], periods: range = _Stop.PERIODS, repeats: int = _Stop.REPEATS, least: int = 24) -> bool:
+    """Whether the answer so far ends in one stretch of tokens repeated ``repeats`` times (at least
+    ``least`` tokens in all): a loop that would run on to max_tokens."""
+    for p in periods:
+        n = p * repeats
+        if len(tokens) >= n and n >= least and all(tokens[-k] == tokens[-k - p] for k in range(1, n - p + 1)):
+            return True
+    return False
 
 
 def _stop_for(llama: Any) -> _Stop:
