@@ -34,7 +34,6 @@ MAX_PARTIES = 12
 MAX_CHAIRS = 6
 MAX_FIELDS = 14
 MAX_HINTS = 16
-_NAME = Field(max_length=80)
 
 
 class PartiesAndChairs(BaseModel):
@@ -450,10 +449,6 @@ def ground_field(reading: Reading, field: str) -> str | None:
 
 # -- quotes -----------------------------------------------------------------------------------------
 
-_PRONOUN_CUE = re.compile(
-    rf"^[\s,\u2014\u2013-]*(?P<who>he|she|it|they|the statement|the release|the tweet)\s+(?:\w+\s+)?(?:{candidates.SPEECH_VERBS}|read)\b",
-    re.I,
-)
 _SPEECH_LEMMAS = {
     "say", "state", "add", "tell", "declare", "stress", "express", "note", "describe", "call", "urge", "emphasize",
     "emphasise", "tweet", "write", "announce", "insist", "remark", "comment", "argue", "warn", "affirm", "assert",
@@ -655,12 +650,13 @@ def check_chair(reading: Reading, raw: str, parties: list[DraftParty]) -> tuple[
         return None, "the article does not say this person chaired, led, signed or met as a head of side"
     start, end = spans[0]
     title, owner = candidates.describe_person(reading.text, candidates.NameSpan(name, start, end))
-    party = _party_near(reading, start, end, owner, title, parties)
+    party = _party_near(reading, start, owner, title, parties)
     return DraftChair(name=name, title=title or rank or None, party=party), None
 
 
-def _party_near(reading: Reading, start: int, end: int, owner: str | None, title: str | None,
-                parties: list[DraftParty]) -> str | None:
+def _party_near(reading: Reading, start: int, owner: str | None, title: str | None, parties: list[DraftParty]) -> str | None:
+    """The party a chair belongs to: named in the title or owner ('Morocco's General X'), else the
+    nearest party named shortly before the name in its sentence."""
     names = {p.name for p in parties}
     for phrase in (owner, title):
         if phrase and (c := countries.canonical(phrase)) in names:
