@@ -75,3 +75,23 @@ def test_long_article_is_chunked_merged_and_partial_on_failure(seed_text: str) -
     assert all(article[q.span.start:q.span.end] == q.text for q in s.quotes)
     assert any(w.startswith("partial result: chunk at characters") for w in s.warnings)
     assert [p.name for p in s.parties] == ["Israel", "Morocco"]
+
+
+def test_assisted_strategy_on_a_long_article_in_chunks(seed_text: str) -> None:
+    """Prompt v3 (strategy assisted) over the scripted server, on an article long enough to be split:
+    its questions per chunk, a party refused and re-asked, chairs found where the article says they
+    chaired, quote spans moved back into the whole article, one domain per wording."""
+    filler = "\n\n".join(f"Paragraph {n} reports the weather in the region, which stayed mild." for n in range(400))
+    article = seed_text + "\n\n" + filler
+    with ScriptedServer([("call", answer)]) as server:
+        s = Summariser(OpenAIBackend("scripted", base_url=server.base_url, mode="json_object_schema", transport_retries=0),
+                       prompt_version="3", max_chunk_chars=6000).summarise(article)
+    titles = [r["body"]["response_format"]["schema"]["title"] for r in server.requests]
+    assert titles[:2] == ["PartiesAndChairs", "Fields"] and "PartyNames" in titles
+    assert any("chunks" in w for w in s.warnings)
+    assert {p.name for p in s.parties} == {"Israel", "Morocco"}
+    assert ("parties", "France") in [(r.field, r.value) for r in s.rejected]
+    assert {c.name for c in s.chairs} == {"Doukur Darmy", "Dror Shalom"}
+    assert s.quotes and all(article[q.span.start:q.span.end] == q.text for q in s.quotes)
+    wordings = [d.wording.casefold() for d in s.domains]
+    assert {"intelligence", "cybersecurity"} <= set(wordings) and len(wordings) == len(set(wordings))
