@@ -74,19 +74,32 @@ class Reading:
     year: int | None = None  # the article's year (its date, else the latest year it names)
 
     @cached_property
+    def grounder(self) -> Grounder:
+        """One aligner for the article: it normalises the text once, however many names are looked up."""
+        return Grounder(self.text)
+
+    @cached_property
+    def quotes(self) -> list[candidates.QuoteCandidate]:
+        """Every quotation, with its speech cues."""
+        found = candidates.find_quotes(self.text)
+        candidates.attach_cues(self.text, found)
+        return found
+
+    @cached_property
     def quoted(self) -> list[tuple[int, int]]:
-        return [(q.start, q.end) for q in candidates.find_quotes(self.text)]
+        return [(q.start, q.end) for q in self.quotes]
+
+    @cached_property
+    def country_mentions(self) -> list[countries.Mention]:
+        """Where the article names a country or listed body, outside flagged sentences."""
+        return [m for m in countries.mentions(self.analysis) if self.usable(m.start, m.end)]
 
     def usable(self, start: int, end: int) -> bool:
         return not any(a <= start and end <= b for a, b in self.flagged)
 
     def occurrences(self, name: str) -> list[tuple[int, int]]:
         """Where ``name`` occurs (case, quote marks and spaces unified), outside flagged sentences."""
-        return [(s.start, s.end) for s in Grounder(self.text).find_all(name) if self.usable(s.start, s.end)]
-
-    def sentence(self, offset: int) -> str:
-        a, b = self.analysis.sentence_at(offset)
-        return self.text[a:b]
+        return [(s.start, s.end) for s in self.grounder.find_all(name) if self.usable(s.start, s.end)]
 
 
 def flagged_spans(analysis: nlp.Analysis) -> list[tuple[int, int]]:
@@ -308,11 +321,10 @@ def leaders(reading: Reading, people: list[str]) -> list[str]:
 def party_forms(reading: Reading) -> dict[str, list[str]]:
     """Canonical country (or listed body) -> the forms the article writes it in, outside flagged text."""
     forms: dict[str, list[str]] = {}
-    for m in countries.mentions(reading.analysis):
-        if reading.usable(m.start, m.end):
-            forms.setdefault(m.name, [])
-            if m.text not in forms[m.name]:
-                forms[m.name].append(m.text)
+    for m in reading.country_mentions:
+        forms.setdefault(m.name, [])
+        if m.text not in forms[m.name]:
+            forms[m.name].append(m.text)
     return forms
 
 
@@ -360,7 +372,7 @@ def _about_this_meeting(reading: Reading, start: int, end: int, lede: set[str]) 
 def lede_names(reading: Reading, people: list[str]) -> set[str]:
     """The country forms and people the opening paragraph names: what 'this meeting' is about."""
     end = _lede_end(reading)
-    names = {m.text for m in countries.mentions(reading.analysis) if m.start < end}
+    names = {m.text for m in reading.country_mentions if m.start < end}
     for person in people:
         if any(x < end for x, _ in reading.occurrences(person)):
             names |= {person, person.split()[-1]}
@@ -399,10 +411,10 @@ def check_party(reading: Reading, name: str, forms: dict[str, list[str]],
 
 
 def party_mentions(reading: Reading) -> dict[str, list[tuple[int, int]]]:
+    """Canonical country (or listed body) -> where the article names it, outside flagged text."""
     found: dict[str, list[tuple[int, int]]] = {}
-    for m in countries.mentions(reading.analysis):
-        if reading.usable(m.start, m.end):
-            found.setdefault(m.name, []).append((m.start, m.end))
+    for m in reading.country_mentions:
+        found.setdefault(m.name, []).append((m.start, m.end))
     return found
 
 
@@ -441,7 +453,7 @@ def ground_field(reading: Reading, field: str) -> str | None:
         return None  # too general, or a country's name
     if reading.occurrences(field):
         return field
-    span = Grounder(reading.text).locate_words(field)
+    span = reading.grounder.locate_words(field)
     if span is not None and span.score >= 50 and reading.usable(span.start, span.end):
         return field
     return None
@@ -457,13 +469,13 @@ _SPEECH_LEMMAS = {
 
 
 def _speech_in_sentence(reading: Reading, quote: candidates.QuoteCandidate) -> bool:
+    """A verb of saying in the quotation's sentence, outside the quotation."""
     a, b = reading.analysis.sentence_at(quote.start)
-    doc = reading.analysis.doc
-    for token in doc:
-        if a <= token.idx < b and not (quote.start - 1 <= token.idx < quote.end + 1):
-            if token.pos_ == "VERB" and token.lemma_.casefold() in _SPEECH_LEMMAS:
-                return True
-    return False
+    sentence = reading.analysis.doc.char_span(a, b, alignment_mode="expand")
+    return sentence is not None and any(
+        t.pos_ == "VERB" and t.lemma_.casefold() in _SPEECH_LEMMAS and not (quote.start - 1 <= t.idx < quote.end + 1)
+        for t in sentence
+    )
 
 
 def not_a_quotation(reading: Reading, quote: candidates.QuoteCandidate) -> str | None:
@@ -522,8 +534,7 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
     forms = party_forms(reading)
     people = people_in(reading)
 
-    quotes = [q for q in candidates.find_quotes(text)]
-    candidates.attach_cues(text, quotes)
+    quotes = reading.quotes
     kept: list[int] = []
     for i, q in enumerate(quotes):
         if not reading.usable(q.start, q.end):
@@ -637,7 +648,7 @@ def check_chair(reading: Reading, raw: str, parties: list[DraftParty]) -> tuple[
     rank = raw[: len(raw) - len(name)].strip() if raw.endswith(name) else ""
     spans = reading.occurrences(name)
     if not spans:
-        located = Grounder(reading.text).locate(name, words=True)
+        located = reading.grounder.locate(name, words=True)
         if located is None or located.alignment.value == "fuzzy" and located.score < 95 or not reading.usable(located.start, located.end):
             return None, "this name is not in the article (outside sentences addressed to readers or tools)"
         name, spans = located.text, [(located.start, located.end)]
@@ -662,7 +673,7 @@ def _party_near(reading: Reading, start: int, owner: str | None, title: str | No
         if phrase and (c := countries.canonical(phrase)) in names:
             return c
     a, _ = reading.analysis.sentence_at(start)
-    before = [m for m in countries.mentions(reading.analysis) if a <= m.start < start and m.name in names]
+    before = [m for m in reading.country_mentions if a <= m.start < start and m.name in names]
     if before and start - before[-1].end < 80:
         return before[-1].name
     return None

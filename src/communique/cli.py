@@ -267,11 +267,6 @@ def eval_(
         raise fail(exc) from None
 
     paths = reports.write_all(run, out, settings.thresholds, problems)
-    summaries = out / "summaries"  # what each case produced, to read next to the report
-    summaries.mkdir(parents=True, exist_ok=True)
-    for r in run.results:
-        if r.summary is not None:
-            (summaries / f"{r.case.id}.json").write_text(r.summary.model_dump_json(indent=2), encoding="utf-8")
     if summary_file := os.environ.get("GITHUB_STEP_SUMMARY"):
         with open(summary_file, "a", encoding="utf-8") as fh:
             fh.write(paths["markdown"].read_text(encoding="utf-8"))

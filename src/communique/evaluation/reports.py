@@ -42,6 +42,11 @@ def write_all(run: SuiteRun, folder: Path, thresholds: dict[str, float], gate: l
     paths["junit"].write_bytes(junit(run, thresholds))
     paths["json"].write_text(json.dumps(as_json(run, gate), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     paths["html"].write_text(html(run), encoding="utf-8")
+    paths["summaries"] = folder / "summaries"  # what each case produced, to read next to the report
+    paths["summaries"].mkdir(exist_ok=True)
+    for r in run.results:
+        if r.summary is not None:
+            (paths["summaries"] / f"{r.case.id}.json").write_text(r.summary.model_dump_json(indent=2), encoding="utf-8")
     return paths
 
 

@@ -390,19 +390,18 @@ def score_case(case: str, article: str, gold: dict[str, Any], summary: Summary) 
 class SuiteScore:
     cases: list[CaseScore]
 
-    def micro(self) -> dict[str, FieldScore]:
-        total = {f: FieldScore() for f in FIELDS}
+    def _summed(self, names: Sequence[str], of: Callable[[CaseScore], dict[str, FieldScore]]) -> dict[str, FieldScore]:
+        total = {n: FieldScore() for n in names}
         for case in self.cases:
-            for name, score in case.fields.items():
+            for name, score in of(case).items():
                 total[name].add(score)
         return total
 
+    def micro(self) -> dict[str, FieldScore]:
+        return self._summed(FIELDS, lambda c: c.fields)
+
     def span_micro(self) -> dict[str, FieldScore]:
-        total = {f: FieldScore() for f in SPAN_FIGURES}
-        for case in self.cases:
-            for name, score in case.spans.items():
-                total[name].add(score)
-        return total
+        return self._summed(SPAN_FIGURES, lambda c: c.spans)
 
     def totals(self) -> dict[str, Any]:
         micro = self.micro()
