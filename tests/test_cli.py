@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import subprocess
 from pathlib import Path
 
@@ -79,3 +81,49 @@ def test_markdown_output(seed_text: str) -> None:
     md = render(summary, "md")
     assert "- **Israel** (country)" in md and "> carrying common interests" in md and "— Doukur Darmy" in md
     assert render(summary, "json").startswith("{")
+
+
+def latin1_article(seed_text: str) -> str:
+    """The seed with straight quotes (its curly ones are not in Latin-1) and a line of accented words."""
+    text = seed_text.translate(str.maketrans("‘’“”", "''\"\""))
+    return text + "\n\nLes délégations se retrouveront à Zürich, puis à Genève, en décembre.\n"
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", None])
+def test_stdin_bytes_are_decoded_as_a_file_is(tmp_path: Path, seed_text: str, encoding: str | None) -> None:
+    """Latin-1 bytes on stdin: with --encoding they are read in it and no guess is made; without it,
+    the encoding is detected and the summary warns. Either way the model gets the accented words."""
+    from scripted_server import SEED_DRAFT, ScriptedServer
+
+    text = latin1_article(seed_text)
+    args = ["summarise", "-", "--backend", "openai", "--model", "scripted", "--mode", "json", "--prompt-version", "1",
+            "--api-key", "sk-test", "--db", str(tmp_path / "ledger.sqlite"), *(["--encoding", encoding] if encoding else [])]
+    with ScriptedServer([("answer", SEED_DRAFT)]) as server:
+        done = run(*args, "--base-url", server.base_url, stdin=text.encode("latin-1"))
+    assert done.returncode == 0, done.stderr.decode()
+    sent = json.dumps(server.requests[0]["body"]["messages"], ensure_ascii=False)
+    assert "se retrouveront à Zürich, puis à Genève" in sent
+    summary = json.loads(done.stdout)
+    assert summary["provenance"]["article_sha256"] == hashlib.sha256(text.encode("utf-8")).hexdigest()
+    decoded_as = [w for w in summary["warnings"] if "decoded as" in w]
+    assert decoded_as == [] if encoding else len(decoded_as) == 1
+
+
+def test_stdin_in_the_wrong_encoding_is_refused(seed_text: str) -> None:
+    done = run("summarise", "-", "--encoding", "ascii", stdin=latin1_article(seed_text).encode("latin-1"))
+    assert done.returncode == 3, done.stderr.decode()
+    assert b"communique: error: <stdin>: is not valid ascii (byte 0xe9 at offset" in done.stderr
+
+
+def test_stdin_jsonl_is_every_record(tmp_path: Path, seed_text: str) -> None:
+    """JSON Lines on stdin are a batch, one record per line, even when stdin is the only input."""
+    from scripted_server import SEED_DRAFT, ScriptedServer
+
+    lines = [json.dumps({"id": "one", "text": seed_text}), json.dumps({"id": "two", "text": seed_text + "\n\nMore."})]
+    with ScriptedServer([("answer", SEED_DRAFT)]) as server:
+        done = run("summarise", "-", "--backend", "openai", "--base-url", server.base_url, "--model", "scripted",
+                   "--mode", "json", "--prompt-version", "1", "--api-key", "sk-test", "--db", str(tmp_path / "ledger.sqlite"),
+                   stdin="\n".join(lines).encode("utf-8"))
+    assert done.returncode == 0, done.stderr.decode()
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [(r["id"], r["status"]) for r in records] == [("one", "ok"), ("two", "ok")]

@@ -89,7 +89,7 @@ def summarise(
     mode: ModeOpt = "auto",
     batch_api: Annotated[bool, typer.Option("--batch-api", help="openai: send the calls as OpenAI Batch API jobs (half price, answered within 24 h); a re-run resumes")] = False,
     poll_interval: Annotated[float, typer.Option(help="--batch-api: seconds between status checks")] = 30.0,
-    encoding: Annotated[Optional[str], typer.Option(help="Read article files in this encoding (default: UTF-8, else detected)")] = None,
+    encoding: Annotated[Optional[str], typer.Option(help="Read article files and an article on stdin in this encoding (default: UTF-8, else detected)")] = None,
     deadline: DeadlineOpt = None,
 ) -> None:
     """Summarise one article (printed as JSON or Markdown) or many (JSONL records, or files in --out)."""
@@ -110,6 +110,8 @@ def summarise(
         if batch_api and backend != "openai":
             raise ConfigError("--batch-api needs --backend openai (the Batch API is an OpenAI endpoint)")
         items = list(iter_inputs(inputs, encoding))
+        if inputs[0] == "-":  # JSON Lines on stdin are a batch, as a .jsonl file is
+            single = single and [item.source for item in items] == ["<stdin>"]
         if single:
             article = items[0].load()  # bad input fails before any model is loaded
             items = [replace(items[0], load=lambda: article)]

@@ -246,14 +246,15 @@ def _jsonl_items(lines: Iterable[str | bytes], source: str, base: Path, encoding
 def iter_inputs(specs: Iterable[str], encoding: str | None = None) -> Iterator[InputItem]:
     """Every article named by ``specs``: files, folders (recursively, article-like suffixes), glob
     patterns, ``-`` for standard input (JSONL when its first character is ``{``) and ``.jsonl`` files.
-    ``encoding`` applies to article files (JSON Lines are always UTF-8)."""
+    ``encoding`` applies to article files and to an article on standard input, which is read as bytes
+    and decoded as a file is (JSON Lines are always UTF-8)."""
     for spec in specs:
         if spec == "-":
-            data = sys.stdin.read()
-            if data.lstrip().startswith("{"):
+            data = sys.stdin.buffer.read()
+            if data.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"{"):
                 yield from _jsonl_items(data.splitlines(), "<stdin>", Path.cwd(), encoding)
             else:
-                yield InputItem("stdin", "<stdin>", lambda data=data: from_text(data, id="stdin", source="<stdin>"))
+                yield InputItem("stdin", "<stdin>", lambda data=data: from_bytes(data, id="stdin", source="<stdin>", encoding=encoding))
             continue
         path = Path(spec)
         if any(ch in spec for ch in "*?[") and not path.exists():
