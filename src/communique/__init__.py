@@ -7,10 +7,9 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from .api import Summariser, asummarise, summarise  # noqa: E402
-from .errors import (  # noqa: E402
+from ._version import __version__
+from .api import Summariser, asummarise, summarise
+from .errors import (
     BackendUnavailable,
     CommuniqueError,
     ConfigError,
@@ -19,8 +18,8 @@ from .errors import (  # noqa: E402
     InputError,
     ModelIntegrityError,
 )
-from .inputs import Article, from_text, read_path  # noqa: E402
-from .schema.v1 import Chair, Domain, Event, Party, Provenance, Quote, Span, Summary  # noqa: E402
+from .inputs import Article, from_text, read_path
+from .schema.v1 import Chair, Domain, Event, Party, Provenance, Quote, Span, Summary
 
 __all__ = [
     "Article",

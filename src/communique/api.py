@@ -6,7 +6,8 @@ import time
 from pathlib import Path
 from typing import Any, Literal
 
-from . import __version__, chunking
+from . import chunking
+from ._version import __version__
 from . import deadline as _deadline
 from .errors import ConfigError
 from .backends import Backend, GenerationParams, create_backend

@@ -17,7 +17,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import __version__
+from ._version import __version__
 from .errors import CommuniqueError
 from .outputs import render
 from .prompting import DEFAULT_PROMPT_VERSION
