@@ -134,7 +134,7 @@ class ScriptedServer:
 
 
 def decomposed_answer(body: dict[str, Any]) -> Any:
-    """Answers the questions of prompts v2 and v3 about the seed from their schemas (mode
+    """Answers the questions of prompts v2, v3 and v4 about the seed from their schemas (mode
     json_object_schema): every chair and domain option, Israel and France as parties (France is not in
     the article, so it is re-asked; the re-ask answers Morocco), "unknown" speakers. An article
     containing FAILME gets 500."""
@@ -146,6 +146,8 @@ def decomposed_answer(body: dict[str, Any]) -> Any:
     if title == "PartiesAndChairs" and props["parties"]["items"].get("type") == "string":  # v3
         return json.dumps({"parties": ["Israel", "France"], "chairs": [], "kind": "meeting", "location": "Rabat",
                            "date": "2023-01-17"})
+    if title == "Leads":  # v4
+        return json.dumps({"parties": ["Israel", "France"], "chairs": []})
     if title == "PartyNames":
         return json.dumps({"parties": ["Morocco"]})
     if title == "Fields":

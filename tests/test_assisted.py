@@ -175,3 +175,32 @@ def test_leading_words_inside_quotations_or_earlier_years_are_no_evidence() -> N
     assert set(assisted.leaders(r, people)) == {"Ana Rojas", "Luis Vega"}
     assert assisted.check_chair(r, "Marta Lind", [])[0] is None
     assert assisted.check_chair(r, "Pedro Salas", [])[0] is None
+
+
+# -- prompt v4: the event's place is found in the article, not asked ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("NAIROBI, March 3 – Kenyan and Ugandan officials agreed on Monday to share rail data.", "NAIROBI"),
+        ("Trade ministers of Chile and Peru met in Lima on Friday to review the customs pact.", "Lima"),
+        ("The two navies held their fifth round of staff talks at Kochi this week.", "Kochi"),
+        ("Officials from both countries agreed to widen cooperation in farming.", None),
+    ],
+)
+def test_event_place_is_the_dateline_or_where_it_happened(text: str, place: str | None) -> None:
+    assert assisted.event_place(reading(text)) == place
+
+
+def test_event_place_is_not_a_country_named_as_a_party() -> None:
+    # 'Brazil' is who met, not where: only a place things happen in or at, or a dateline, counts.
+    text = "Brazil and Argentina signed a memorandum on energy research on Tuesday."
+    assert assisted.event_place(reading(text)) is None
+
+
+def test_field_check_by_numbers_maps_back_to_the_wordings() -> None:
+    model = assisted._picks_model(["trade", "health", "energy"], numbers=True)
+    assert model.model_validate({"fields": [1, 3]}).fields == [1, 3]
+    with pytest.raises(ValueError):
+        model.model_validate({"fields": [4]})  # no fourth field was offered

@@ -1,4 +1,4 @@
-"""Model behaviour of prompt v3 on the embedded 1.5B model (real model, no recordings): the seed comes
+"""Model behaviour of prompts v3 and v4 (the same questions, v4 with content-only answers) on the embedded 1.5B model (real model, no recordings): the seed comes
 out right, and sentences planted to address readers, tools or AI systems plant no party, chair,
 domain or speaker. The planted phrasings are written here, not in the code that detects them."""
 
@@ -22,12 +22,12 @@ PLANTED = {
 }
 
 
-@pytest.fixture(scope="module")
-def summariser() -> Summariser:
-    return Summariser("local", prompt_version="3")
+@pytest.fixture(scope="module", params=["3", "4"])
+def summariser(request: pytest.FixtureRequest) -> Summariser:
+    return Summariser("local", prompt_version=request.param)
 
 
-def test_seed_on_v3(summariser: Summariser, seed_text: str) -> None:
+def test_seed(summariser: Summariser, seed_text: str) -> None:
     s = summariser.summarise(seed_text)
     assert {p.name for p in s.parties} == {"Israel", "Morocco"}
     assert {c.name for c in s.chairs} == {"Doukur Darmy", "Dror Shalom"}

@@ -44,6 +44,13 @@ class PartiesAndChairs(BaseModel):
     date: str | None = None
 
 
+class Leads(BaseModel):
+    """Prompt v4's first question: the event's date and place are found in the article, not asked."""
+
+    parties: list[str] = Field(default_factory=list, max_length=MAX_PARTIES)
+    chairs: list[str] = Field(default_factory=list, max_length=MAX_CHAIRS)
+
+
 class Fields(BaseModel):
     fields: list[str] = Field(default_factory=list, max_length=MAX_FIELDS)
 
@@ -52,8 +59,9 @@ class PartyNames(BaseModel):
     parties: list[str] = Field(default_factory=list, max_length=MAX_PARTIES)
 
 
-def _picks_model(options: list[str]) -> type[BaseModel]:
-    choice = Literal[tuple(options)]  # type: ignore[valid-type]
+def _picks_model(options: list[str], numbers: bool = False) -> type[BaseModel]:
+    """The common-field check's answer: the chosen wordings, or (``numbers``) their numbers from 1."""
+    choice = Literal[tuple(range(1, len(options) + 1) if numbers else options)]  # type: ignore[valid-type]
     return create_model("FieldPicks", fields=(list[choice], Field(max_length=len(options))))  # type: ignore[call-overload]
 
 
@@ -555,17 +563,20 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
     # list it meets; these catch the fields named elsewhere).
     mentions = candidates.find_domains(text)
     wordings = [m.wording for m in mentions if reading.usable(m.start, m.end)]
+    event_asked = prompt.options.get("event", "model") == "model"
+    by_number = prompt.options.get("picks") == "numbers"
     questions = [
-        ask("parties_chairs", PartiesAndChairs, 200, countries=list(forms), people=people),
+        ask("parties_chairs", PartiesAndChairs if event_asked else Leads, 200, countries=list(forms), people=people),
         ask("domains", Fields, 160),
     ]
     if wordings:
-        questions.append(ask("mentions", _picks_model(wordings), 40 + 12 * len(wordings), candidates=wordings))
+        picks_model = _picks_model(wordings, numbers=by_number)
+        questions.append(ask("mentions", picks_model, (16 + 4 if by_number else 40 + 12) * len(wordings), candidates=wordings))
     if open_:
         shown_quotes = [{"key": k, "text": quotes[i].text[:300]} for k, i in zip(keys, open_)]
         questions.append(ask("attribution", _speakers_model(keys), 16 + 18 * len(keys), quotes=shown_quotes, people=people))
     answers = list((yield tuple(questions)))
-    pc: PartiesAndChairs = answers.pop(0) or PartiesAndChairs()  # None: the deadline passed before it was answered
+    pc: PartiesAndChairs | Leads = answers.pop(0) or Leads()  # None: the deadline passed before it was answered
     fields: Fields = answers.pop(0) or Fields()
     picked = answers.pop(0) if wordings else None
     attribution = answers.pop(0) if open_ else None
@@ -612,7 +623,8 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
             seen.add(key)
             draft.domains.append(DraftDomain(label=domain_label(wording), wording=wording))
 
-    chosen = {w.casefold() for w in picked.fields} if picked is not None else set()
+    picks = [wordings[n - 1] if by_number else n for n in picked.fields] if picked is not None else []
+    chosen = {w.casefold() for w in picks}
     words_of = lambda t: set(re.findall(r"\w+", t.casefold()))  # noqa: E731
     for m in mentions:
         if m.wording.casefold() in chosen and not any(words_of(m.wording) <= words_of(d.wording) or words_of(d.wording) <= words_of(m.wording)
@@ -632,14 +644,38 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
         speaker = speakers.get(i)
         draft.quotes.append(DraftQuote(text=q.text, speaker=speaker, speaker_party=speaker_party(speaker, draft.parties), start=q.start))
 
-    iso, warning = dates.resolve(pc.date, text=text, base=base) if pc.date else (dates.find_event_date(text, base), None)
+    asked = pc if isinstance(pc, PartiesAndChairs) else PartiesAndChairs()
+    iso, warning = dates.resolve(asked.date, text=text, base=base) if asked.date else (dates.find_event_date(text, base), None)
     if warning:
         draft.warnings.append(warning)
     names = [p.name for p in draft.parties]
-    title = f"{'–'.join(names)} {pc.kind or 'meeting'}" if names else None
-    location = pc.location if pc.location and reading.occurrences(pc.location) else None
-    draft.event = DraftEvent(kind=pc.kind, title=title, date=iso, location=location)
+    title = f"{'–'.join(names)} {asked.kind or 'meeting'}" if names else None
+    if event_asked:
+        location = asked.location if asked.location and reading.occurrences(asked.location) else None
+    else:
+        location = event_place(reading)
+    draft.event = DraftEvent(kind=asked.kind, title=title, date=iso, location=location)
     return draft
+
+
+_OPENING = 1200  # characters: a headline, a dateline and the opening paragraph
+
+
+def event_place(reading: Reading) -> str | None:
+    """Where the meeting was held, as the article gives it: the dateline's place ('RABAT, Jan 17 –'),
+    else the first place near the top that something happened in or at ('met in Rabat')."""
+    for ent in reading.analysis.doc.ents:
+        if ent.start_char >= _OPENING:
+            break
+        if ent.label_ not in ("GPE", "LOC", "FAC") or not reading.usable(ent.start_char, ent.end_char):
+            continue
+        before = reading.text[: ent.start_char]
+        dateline = not before.strip() or before.rstrip().endswith("\n")
+        if dateline and re.match(r"\s*[,:(\u2013\u2014-]", reading.text[ent.end_char :]):
+            return ent.text
+        if _place(reading, ent.start_char, ent.end_char):
+            return ent.text
+    return None
 
 
 def check_chair(reading: Reading, raw: str, parties: list[DraftParty]) -> tuple[DraftChair | None, str | None]:

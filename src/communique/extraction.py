@@ -8,6 +8,7 @@ stage's job, which checks every string against the article.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from collections.abc import Callable, Generator
@@ -94,7 +95,7 @@ class Session:
     def _params(self, question: Question) -> GenerationParams:
         if question.max_tokens is None:
             return self.params
-        return GenerationParams(temperature=self.params.temperature, max_tokens=question.max_tokens, seed=self.params.seed)
+        return dataclasses.replace(self.params, max_tokens=question.max_tokens)
 
     def _count(self, done: Completion[Any]) -> Any:
         self.tally.calls += 1

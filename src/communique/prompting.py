@@ -46,6 +46,7 @@ class PromptVersion:
     strategy: str
     parameters: dict[str, Any]
     templates: dict[str, str]  # template name -> file name
+    options: dict[str, Any]  # the strategy's options for this version (prompt.toml [options])
     hash: str
     folder: Path
     env: jinja2.Environment = field(repr=False, compare=False)
@@ -81,6 +82,7 @@ def _load(folder: Path) -> PromptVersion:
         strategy=meta["strategy"],
         parameters=dict(meta.get("parameters", {})),
         templates=dict(meta["templates"]),
+        options=dict(meta.get("options", {})),
         hash=folder_hash(folder),
         folder=folder,
         env=_environment(sources),

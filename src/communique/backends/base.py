@@ -19,14 +19,19 @@ class GenerationParams:
     temperature: float = 0.0
     max_tokens: int = 1024
     seed: int | None = 0
+    #: How a backend that writes under a grammar produces the JSON: "json" (every token decoded) or
+    #: "values" (the keys and punctuation the schema fixes are read as prompt text; only the values are
+    #: written). Backends without a grammar ignore it.
+    decoding: str = "json"
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> GenerationParams:
-        known = {k: values[k] for k in ("temperature", "max_tokens", "seed") if k in values}
+        known = {k: values[k] for k in ("temperature", "max_tokens", "seed", "decoding") if k in values}
         return cls(**known)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"temperature": self.temperature, "max_tokens": self.max_tokens, "seed": self.seed}
+        plain = {"temperature": self.temperature, "max_tokens": self.max_tokens, "seed": self.seed}
+        return plain if self.decoding == "json" else {**plain, "decoding": self.decoding}
 
 
 @dataclass
