@@ -106,6 +106,12 @@ def cached_rerun(runs: int = 3) -> float:
     return statistics.median(times)
 
 
+def cpu_name() -> str:
+    info = Path("/proc/cpuinfo")
+    names = [line.split(":", 1)[1].strip() for line in info.read_text().splitlines() if line.startswith("model name")] if info.exists() else []
+    return names[0] if names else platform.processor() or platform.machine()
+
+
 def articles(cases: Path | None, limit: int | None) -> list[tuple[str, str]]:
     found = [("seed", SEED.read_text(encoding="utf-8"))]
     if cases is not None and (cases / "articles").is_dir():
@@ -184,7 +190,7 @@ def main() -> None:
         "prompt_version": summariser.prompt.version,
         "model": backend.model,
         "threads": backend.llama.n_threads,
-        "machine": f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}, Python {platform.python_version()}",
+        "machine": f"{os.cpu_count()} cores, {cpu_name()}, Python {platform.python_version()}",
         "articles": len(rows),
         "median_ratio": median_ratio,
         "median_communique_s": statistics.median(r["communique_s"] for r in rows),

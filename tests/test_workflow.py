@@ -102,10 +102,11 @@ def test_the_cli_appends_report_md_to_the_job_summary(tmp_path: Path) -> None:
     summary = tmp_path / "summary.md"
     summary.write_text("earlier steps\n", encoding="utf-8")
     out = tmp_path / "eval"
+    env = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["env"]  # the version and baseline it ships with
     done = CliRunner().invoke(
         app,
-        ["eval", "--cases", str(ROOT / "evals"), "--only", "seed", "--prompt-version", "3",
-         "--baseline", str(ROOT / "evals" / "baseline.v3.json"), "--gate", "--out", str(out)],
+        ["eval", "--cases", str(ROOT / "evals"), "--only", "seed", "--prompt-version", str(env["PROMPT_VERSION"]),
+         "--baseline", str(ROOT / env["EVAL_BASELINE"]), "--gate", "--out", str(out)],
         env={"GITHUB_STEP_SUMMARY": str(summary)},
     )
     assert done.exit_code == 0, done.output
