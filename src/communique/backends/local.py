@@ -68,6 +68,10 @@ def looping(tokens: list[int], periods: range = _Stop.PERIODS, repeats: int = _S
     return False
 
 
+class RunawayAnswer(ValueError):
+    """The answer was stopped while looping; it may be asked again."""
+
+
 _DECODER = json.JSONDecoder()
 
 
@@ -175,9 +179,10 @@ class LocalBackend(Backend):
             convo = list(messages) + reask_message(raw, last_error or ValueError("no valid answer"))
         for attempt in range(1, self.max_reasks + 2):
             deadline.check(f"asking for {response_model.__name__}")
-            stop.arm(deadline.ends_at())
             try:
-                out = self.llama.create_chat_completion(
+                out = self._generate(
+                    stop, response_model.__name__, f"{prompt_tokens} prompt and {completion_tokens} answer tokens spent on this question",
+                    self.llama.create_chat_completion,
                     messages=convo,
                     response_format={"type": "json_object", "schema": schema},
                     temperature=params.temperature,
@@ -185,19 +190,10 @@ class LocalBackend(Backend):
                     seed=params.seed,
                     logits_processor=[stop.watch],
                 )
-            except RuntimeError as exc:  # llama_decode aborted by the callback
-                if stop.runaway:
-                    last_error = ValueError("the answer ran away (the same tokens repeated); stopped early")
-                    convo = list(messages) + reask_message(raw, last_error)
-                    continue
-                if deadline.expired():
-                    raise DeadlineExceeded(
-                        f"local model {self.model}: the article's deadline passed while answering {response_model.__name__}; "
-                        f"generation stopped ({prompt_tokens} prompt and {completion_tokens} answer tokens spent on this question)"
-                    ) from None
-                raise ExtractionFailed(f"local model {self.model}: {exc}") from exc
-            finally:
-                stop.arm(None)
+            except RunawayAnswer as exc:
+                last_error = exc
+                convo = list(messages) + reask_message(raw, exc)
+                continue
             usage = out.get("usage") or {}
             prompt_tokens += usage.get("prompt_tokens", 0)
             completion_tokens += usage.get("completion_tokens", 0)
@@ -223,6 +219,23 @@ class LocalBackend(Backend):
             f"local model {self.model} gave no valid {response_model.__name__} in {self.max_reasks + 1} attempts: "
             f"{last_error}"
         )
+
+    def _generate(self, stop: _Stop, what: str, spent: str, generate: Any, **kwargs: Any) -> Any:
+        """One llama.cpp generation, ``generate(**kwargs)``, under the abort callback armed with the
+        article's deadline. An abort is a :class:`RunawayAnswer` (to ask again) or :class:`DeadlineExceeded`."""
+        stop.arm(deadline.ends_at())
+        try:
+            return generate(**kwargs)
+        except RuntimeError as exc:  # llama_decode aborted by the callback
+            if stop.runaway:
+                raise RunawayAnswer("the answer ran away (the same tokens repeated); stopped early") from None
+            if deadline.expired():
+                raise DeadlineExceeded(
+                    f"local model {self.model}: the article's deadline passed while answering {what}; generation stopped ({spent})"
+                ) from None
+            raise ExtractionFailed(f"local model {self.model}: {exc}") from exc
+        finally:
+            stop.arm(None)
 
     def chat_prompt(self, messages: Messages) -> str:
         """The messages as the model's own chat template renders them, ready for the answer."""
@@ -270,23 +283,13 @@ class LocalBackend(Backend):
             if constrained:
                 rules = json_schema_to_gbnf(json.dumps({**schema["properties"][name], **defs})).replace("root ::=", "value ::=", 1)
                 grammar = LlamaGrammar.from_string(f'{rules}\nroot ::= " "? value "{after}"\n', verbose=False)
-            stop.arm(deadline.ends_at())
-            try:
-                out = self.llama.create_completion(
-                    prompt + raw, grammar=grammar, max_tokens=budget, temperature=params.temperature,
-                    seed=params.seed, logits_processor=[stop.watch],
-                    stopping_criteria=None if constrained else StoppingCriteriaList([complete_value]),
-                )
-            except RuntimeError as exc:  # llama_decode aborted by the callback
-                if stop.runaway:
-                    raise ValueError("the answer ran away (the same tokens repeated); stopped early") from None
-                if deadline.expired():
-                    raise DeadlineExceeded(
-                        f"local model {self.model}: the article's deadline passed while answering {name!r}; generation stopped"
-                    ) from None
-                raise ExtractionFailed(f"local model {self.model}: {exc}") from exc
-            finally:
-                stop.arm(None)
+            out = self._generate(
+                stop, repr(name), f"{read} prompt and {written} answer tokens spent on this question",
+                self.llama.create_completion,
+                prompt=prompt + raw, grammar=grammar, max_tokens=budget, temperature=params.temperature,
+                seed=params.seed, logits_processor=[stop.watch],
+                stopping_criteria=None if constrained else StoppingCriteriaList([complete_value]),
+            )
             usage = out.get("usage") or {}
             # Each call's prompt holds the previous values: the tokens read are the last prompt less them.
             read, written = usage.get("prompt_tokens", 0) - written, written + usage.get("completion_tokens", 0)
