@@ -571,7 +571,8 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
     ]
     if wordings:
         picks_model = _picks_model(wordings, numbers=by_number)
-        questions.append(ask("mentions", picks_model, (16 + 4 if by_number else 40 + 12) * len(wordings), candidates=wordings))
+        budget = 20 * len(wordings) if by_number else 40 + 12 * len(wordings)
+        questions.append(ask("mentions", picks_model, budget, candidates=wordings))
     if open_:
         shown_quotes = [{"key": k, "text": quotes[i].text[:300]} for k, i in zip(keys, open_)]
         questions.append(ask("attribution", _speakers_model(keys), 16 + 18 * len(keys), quotes=shown_quotes, people=people))
