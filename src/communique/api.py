@@ -6,13 +6,13 @@ import time
 from pathlib import Path
 from typing import Any, Literal
 
-from . import chunking
 from ._version import __version__
 from . import deadline as _deadline
 from .errors import ConfigError
 from .backends import Backend, GenerationParams, create_backend
-from .extraction import Draft, Session
-from .grounding import ground
+from .pipeline import chunking
+from .pipeline.session import Draft, Session
+from .pipeline.grounding import ground
 from .inputs import Article, as_article
 from .prompting import DEFAULT_PROMPT_VERSION, PromptVersion, get_prompt
 from .schema.v1 import Provenance, Summary, Usage

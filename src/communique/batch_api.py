@@ -36,7 +36,7 @@ from .backends.base import Completion
 from .backends.openai import MODES, OpenAIBackend, explain
 from .batch import BatchRunner, Record, Sink, Stats
 from .errors import BackendUnavailable, CommuniqueError, ConfigError, ExtractionFailed
-from .extraction import Call, Draft, Session, step
+from .pipeline.session import Call, Draft, Session, step
 from .inputs import Article, InputItem
 from .ledger import LedgerBackend
 

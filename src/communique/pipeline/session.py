@@ -17,15 +17,15 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, create_model
 
 from . import candidates
-from .backends.base import Backend, Completion, GenerationParams
+from ..backends.base import Backend, Completion, GenerationParams
 from . import chunking
-from . import deadline
-from .errors import CommuniqueError, ConfigError, DeadlineExceeded
-from .inputs import Article
-from .prompting import PromptVersion
+from .. import deadline
+from ..errors import CommuniqueError, ConfigError, DeadlineExceeded
+from ..inputs import Article
+from ..prompting import PromptVersion
 from .drafts import Draft, DraftChair, DraftDomain, DraftEvent, DraftParty, DraftQuote
 from .grounding import Grounder, normalise, split_title
-from .schema.v1 import Rejection
+from ..schema.v1 import Rejection
 
 
 @dataclass

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .schema.v1 import DomainLabel
+from ..schema.v1 import DomainLabel
 
 _OPEN_DOUBLE = {"\u201c": "\u201d", "\u00ab": "\u00bb", "\u201e": "\u201c"}
 _CLOSE_DOUBLE = {"\u201d", "\u00bb"}

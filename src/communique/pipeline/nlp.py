@@ -21,14 +21,14 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import BackendUnavailable, ModelIntegrityError
+from ..errors import BackendUnavailable, ModelIntegrityError
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Span as SpacySpan
 
 _ENDS = re.compile(r"[.!?:;][\"'\u201d\u2019)\]]*(?:\s+[\"'\u201c\u2018\u00ab]+)?$")
-_MANIFEST = Path(__file__).resolve().parent / "data" / "spacy_model.json"
+_MANIFEST = Path(__file__).resolve().parent.parent / "data" / "spacy_model.json"
 _INSTALL = 'pip install "communique[nlp]"'
 
 

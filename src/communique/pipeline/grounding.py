@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 
 from .candidates import CHAIR_WORDS
 from .drafts import Draft, DraftChair
-from .schema.v1 import Alignment, Chair, Domain, Event, Party, Quote, QuoteKind, Rejection, Span
+from ..schema.v1 import Alignment, Chair, Domain, Event, Party, Quote, QuoteKind, Rejection, Span
 
 _QUOTES = str.maketrans(
     {

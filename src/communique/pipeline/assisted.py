@@ -24,11 +24,11 @@ from pydantic import BaseModel, Field, create_model
 
 from . import candidates, countries, dates, guard, nlp
 from .drafts import Draft, DraftChair, DraftDomain, DraftEvent, DraftParty, DraftQuote
-from .extraction import Question, Step
+from .session import Question, Step
 from .grounding import TITLE_WORDS, Grounder, normalise
-from .inputs import Article
-from .prompting import PromptVersion
-from .schema.v1 import DomainLabel, PartyKind, Rejection
+from ..inputs import Article
+from ..prompting import PromptVersion
+from ..schema.v1 import DomainLabel, PartyKind, Rejection
 
 MAX_PARTIES = 12
 MAX_CHAIRS = 6
