@@ -6,14 +6,16 @@ import time
 from pathlib import Path
 from typing import Any, Literal
 
-from ._version import __version__
 from . import deadline as _deadline
-from .errors import ConfigError
+from ._version import __version__
 from .backends import Backend, GenerationParams, create_backend
-from .pipeline import chunking
-from .pipeline.session import Draft, Session
-from .pipeline.grounding import ground
+from .errors import ConfigError
 from .inputs import Article, as_article
+from .pipeline import chunking
+from .pipeline.drafts import Draft
+from .pipeline.grounding import ground
+from .pipeline.session import Session
+from .pipeline.strategies import strategy_for
 from .prompting import DEFAULT_PROMPT_VERSION, PromptVersion, get_prompt
 from .schema.v1 import Provenance, Summary, Usage
 
@@ -59,7 +61,8 @@ class Summariser:
     def _session(self, article: ArticleLike) -> Session:
         article = as_article(article)
         seconds = _deadline.default_seconds(article.text) if self.deadline == "auto" else self.deadline
-        return Session(article, self.prompt, self.backend, self.params, max_chunk_chars=self.max_chunk_chars, deadline_s=seconds)
+        return Session(article, self.prompt, self.backend, self.params, strategy_for(self.prompt),
+                       max_chunk_chars=self.max_chunk_chars, deadline_s=seconds)
 
     def summarise(self, article: ArticleLike) -> Summary:
         started = time.perf_counter()

@@ -32,11 +32,12 @@ from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 from tenacity import Retrying, retry_if_exception
 
-from .backends.base import Completion
+from .backends.base import Call, Completion
 from .backends.openai import MODES, OpenAIBackend, explain
 from .batch import BatchRunner, Record, Sink, Stats
 from .errors import BackendUnavailable, CommuniqueError, ConfigError, ExtractionFailed
-from .pipeline.session import Call, Draft, Session, step
+from .pipeline.drafts import Draft
+from .pipeline.session import Session, step
 from .inputs import Article, InputItem
 from .ledger import LedgerBackend
 
@@ -294,7 +295,11 @@ class BatchAPIRunner:
             if isinstance(article, Record):
                 emit(article)
                 continue
-            session = self.runner.summariser._session(article)
+            try:
+                session = self.runner.summariser._session(article)
+            except CommuniqueError as exc:  # the prompt's strategy is unknown: this article's record says so
+                emit(self.runner.finish(item, article, exc, time.perf_counter()))
+                continue
             p = Pending(item, article, session, session.plan())
             if (record := self._advance(p)) is not None:
                 emit(record)

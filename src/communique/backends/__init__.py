@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ConfigError
-from .base import Backend, Completion, GenerationParams
+from .base import Backend, Call, Completion, GenerationParams
 
 BACKENDS = ("local", "openai", "replay")
 
@@ -28,4 +28,4 @@ def create_backend(name: str = "local", **options: Any) -> Backend:
     raise ConfigError(f"unknown backend {name!r}; choose one of: {', '.join(BACKENDS)}")
 
 
-__all__ = ["BACKENDS", "Backend", "Completion", "GenerationParams", "create_backend"]
+__all__ = ["BACKENDS", "Backend", "Call", "Completion", "GenerationParams", "create_backend"]

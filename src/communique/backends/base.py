@@ -34,6 +34,16 @@ class GenerationParams:
         return plain if self.decoding == "json" else {**plain, "decoding": self.decoding}
 
 
+@dataclass(frozen=True)
+class Call:
+    """One model call: the chat, the answer's type and the generation parameters (what
+    :meth:`Backend.complete` takes, as one value a driver can hold, send or batch)."""
+
+    messages: Messages
+    response_model: type[BaseModel]
+    params: GenerationParams
+
+
 @dataclass
 class Completion(Generic[T]):
     """One answered question: the validated value plus what it cost."""
