@@ -27,7 +27,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import openai
-from instructor.processing.response import handle_reask_kwargs, handle_response_model, process_response
+# instructor's top-level package does not export these three (1.17); its ``instructor.processing``
+# package does, in its __all__. They are imported here only: the Batch API sends instructor's requests
+# without instructor's client, so it prepares the request, parses the answer and writes the re-ask itself.
+from instructor.processing import handle_reask_kwargs, handle_response_model, process_response
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 from tenacity import Retrying, retry_if_exception
@@ -69,16 +72,16 @@ class BatchClient:
         if runner.ledger is None:
             raise ConfigError("the Batch API mode keeps its jobs in the ledger; it needs one")
         self.backend, self.ledger = backend, runner.ledger
-        self.mode = backend._mode or (backend.requested_mode if backend.requested_mode != "auto" else "json_schema")
+        self.mode = backend.mode or (backend.requested_mode if backend.requested_mode != "auto" else "json_schema")
         self.server = backend.base_url or "https://api.openai.com/v1"
         self.poll_interval, self.completion_window, self.max_requests = poll_interval, completion_window, max_requests
         self.note = note
-        self.client = openai.OpenAI(api_key=backend._secret, base_url=backend.base_url, timeout=backend.timeout, max_retries=0)
+        self.client = backend.sdk_client()
 
     def _retry(self, what: str, fn: Callable[[], Any], *, idempotent: bool = True) -> Any:
         """One SDK call with the backend's transport retries; a persistent failure names what failed.
         A call that is not idempotent is retried only when the server said it did nothing (HTTP 429)."""
-        settings = self.backend._retrying_kwargs()
+        settings = self.backend.retry_settings()
         if not idempotent:
             settings["retry"] = retry_if_exception(lambda e: isinstance(e, openai.RateLimitError))
         try:
@@ -86,13 +89,13 @@ class BatchClient:
                 with attempt:
                     return fn()
         except Exception as exc:
-            failure = self.backend._failure(exc)
+            failure = self.backend.failure(exc)
             raise BackendUnavailable(f"Batch API, {what}: {failure}") from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
     # -- requests ----------------------------------------------------------------------------------
     def request(self, call: Call) -> Request:
-        kwargs = self.backend._request(self.mode, call.messages, call.response_model, call.params)
+        kwargs = self.backend.request_kwargs(self.mode, call.messages, call.response_model, call.params)
         response_model, extra = kwargs.pop("response_model"), kwargs.pop("extra_body", {})
         kwargs.pop("max_retries")
         prepared, body = handle_response_model(response_model, mode=MODES[self.mode], **kwargs)

