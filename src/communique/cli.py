@@ -96,7 +96,7 @@ def summarise(
     import asyncio
 
     from .api import Summariser
-    from .batch import BatchRunner, Sink, progress_printer
+    from .runs.runner import BatchRunner, Sink, progress_printer
     from .errors import ConfigError
     from .inputs import iter_inputs
     from .ledger import Ledger
@@ -134,7 +134,7 @@ def summarise(
     progress = progress_printer(len(items))
     try:
         if batch_api:
-            from .batch_api import BatchAPIRunner, BatchClient
+            from .backends.openai_batch import BatchAPIRunner, BatchClient
 
             inner = getattr(runner.summariser.backend, "inner", runner.summariser.backend)
             client = BatchClient(inner, runner, poll_interval=poll_interval, note=progress.note)

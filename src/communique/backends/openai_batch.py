@@ -35,14 +35,14 @@ from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 from tenacity import Retrying, retry_if_exception
 
-from .backends.base import Call, Completion
-from .backends.openai import MODES, OpenAIBackend, explain
-from .batch import BatchRunner, Record, Sink, Stats
-from .errors import BackendUnavailable, CommuniqueError, ConfigError, ExtractionFailed
-from .pipeline.drafts import Draft
-from .pipeline.session import Session, step
-from .inputs import Article, InputItem
-from .ledger import LedgerBackend
+from .base import Call, Completion
+from .openai import MODES, OpenAIBackend, explain
+from ..runs.runner import BatchRunner, Record, Sink, Stats
+from ..errors import BackendUnavailable, CommuniqueError, ConfigError, ExtractionFailed
+from ..pipeline.drafts import Draft
+from ..pipeline.session import Session, step
+from ..inputs import Article, InputItem
+from ..ledger import LedgerBackend
 
 ENDPOINT = "/v1/chat/completions"
 FINISHED = {"completed", "failed", "expired", "cancelled"}

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from .api import Summariser, input_warnings
-from .errors import CommuniqueError
-from .inputs import Article, InputItem
-from .ledger import Ledger, LedgerBackend, current_article, result_key
-from .outputs import render
-from .schema.v1 import Summary
+from ..api import Summariser, input_warnings
+from ..errors import CommuniqueError
+from ..inputs import Article, InputItem
+from ..ledger import Ledger, LedgerBackend, current_article, result_key
+from ..outputs import render
+from ..schema.v1 import Summary
 
 
 @dataclass
