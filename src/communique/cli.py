@@ -95,11 +95,16 @@ def summarise(
     """Summarise one article (printed as JSON or Markdown) or many (JSONL records, or files in --out)."""
     import asyncio
 
-    from .api import Summariser
-    from .runs.runner import BatchRunner, Sink, progress_printer
+    from .api import Summariser, check_deadline
+    from .backends import create_backend
     from .errors import ConfigError
     from .inputs import iter_inputs
     from .ledger import Ledger
+    from .prompting import get_prompt
+    from .runs.calllog import CallLog
+    from .runs.progress import progress_printer
+    from .runs.records import Sink
+    from .runs.runner import Runner
 
     single = not batch_api and len(inputs) == 1 and out is None and fmt in (None, "json", "md", "html") and (
         inputs[0] == "-" or (not Path(inputs[0]).is_dir() and not inputs[0].endswith(".jsonl") and not any(c in inputs[0] for c in "*?["))
@@ -115,14 +120,18 @@ def summarise(
         if single:
             article = items[0].load()  # bad input fails before any model is loaded
             items = [replace(items[0], load=lambda: article)]
-        summariser = Summariser(
-            backend, model=model, prompt_version=prompt_version, deadline=deadline_value(deadline),
-            **backend_options(backend, base_url, api_key, mode),
-        )
+        # What Summariser(backend, ...) checks, in its order (a bad prompt version or deadline fails before a
+        # model is loaded), so that the model's backend can be wrapped in the call log before it is built.
+        prompt = get_prompt(prompt_version)
+        seconds = deadline_value(deadline)
+        check_deadline(seconds)
+        model_backend = create_backend(backend, model=model, **backend_options(backend, base_url, api_key, mode))
     except CommuniqueError as exc:
         raise fail(exc) from None
     ledger = Ledger(db)
-    runner = BatchRunner(summariser, ledger, use_cache=cache)
+    call_log = CallLog(model_backend, ledger, prompt)
+    summariser = Summariser(call_log, prompt_version=prompt_version, deadline=seconds)
+    runner = Runner(summariser, ledger, use_cache=cache)
     if single:
         record = asyncio.run(runner.summarise_item(items[0]))
         if record.exc is not None:
@@ -134,11 +143,13 @@ def summarise(
     progress = progress_printer(len(items))
     try:
         if batch_api:
-            from .backends.openai_batch import BatchAPIRunner, BatchClient
+            from .backends.openai import OpenAIBackend
+            from .backends.openai_batch import OpenAIBatchClient
+            from .runs.openai_batch import OpenAIBatchRunner
 
-            inner = getattr(runner.summariser.backend, "inner", runner.summariser.backend)
-            client = BatchClient(inner, runner, poll_interval=poll_interval, note=progress.note)
-            stats = BatchAPIRunner(runner, client).run(items, sink, on_record=progress.record)
+            assert isinstance(model_backend, OpenAIBackend)  # --batch-api needs --backend openai, checked above
+            client = OpenAIBatchClient(model_backend, ledger, poll_interval=poll_interval, note=progress.note)
+            stats = OpenAIBatchRunner(runner, client, call_log).run(items, sink, on_record=progress.record)
         else:
             stats = asyncio.run(runner.run(items, sink, workers=workers, on_record=progress.record))
     except KeyboardInterrupt:

@@ -1,15 +1,9 @@
-"""The OpenAI Batch API: many articles' model calls sent as batch jobs, answered within the completion
-window (up to 24 h) at half the price of the same calls made at once.
-
-Rounds. Each article's extraction is a plan of calls, and a later call may depend on an earlier answer
-(prompt v2 asks for parties and chairs, may re-ask rejected parties, then asks about domains and
-speakers). A round takes the next call of every unfinished article, writes them into one JSONL input
-file, uploads it (``files``), creates a batch (``batches``), polls it until it ends, reads its output
-and error files, and sends each answer back to its article's plan. An article whose plan is done is
-grounded, cached and written at once. Prompt v1 needs one round; v2 one or two (its three judgements
-need only the article and go together; a re-ask about rejected parties follows). An answer that fails
-validation is re-asked in the next round (instructor writes the re-ask), within the backend's
-``max_reasks``.
+"""The OpenAI Batch API client: chat-completions requests written into a JSONL input file, uploaded
+(``files``), submitted as a batch job (``batches``), polled until the job ends, and its output and
+error files read, all through the openai SDK; answers are parsed (and re-asks written) as instructor
+would. The calls are answered within the completion window (up to 24 h) at half the price of the same
+calls made at once. :class:`~communique.runs.openai_batch.OpenAIBatchRunner` drives many articles
+through it in rounds.
 
 Resume. A request's ``custom_id`` is a hash of the request itself, so a re-run asks identical questions
 under identical ids. Every batch created and every answer collected is kept in the ledger: a re-run
@@ -22,8 +16,8 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import openai
@@ -35,14 +29,10 @@ from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 from tenacity import Retrying, retry_if_exception
 
+from ..errors import BackendUnavailable, CommuniqueError, ConfigError, ExtractionFailed
+from ..ledger import Ledger
 from .base import Call, Completion
 from .openai import MODES, OpenAIBackend, explain
-from ..runs.runner import BatchRunner, Record, Sink, Stats
-from ..errors import BackendUnavailable, CommuniqueError, ConfigError, ExtractionFailed
-from ..pipeline.drafts import Draft
-from ..pipeline.session import Session, step
-from ..inputs import Article, InputItem
-from ..ledger import LedgerBackend
 
 ENDPOINT = "/v1/chat/completions"
 FINISHED = {"completed", "failed", "expired", "cancelled"}
@@ -63,15 +53,16 @@ class Request:
     attempt: int = 1
 
 
-class BatchClient:
-    """Upload, submit, poll and collect through the openai SDK, keeping every job and answer in the ledger."""
+class OpenAIBatchClient:
+    """Upload, submit, poll and collect through the openai SDK, keeping every job and answer in the ledger.
+    Requests are ``backend``'s (its model, mode, parameters, re-asks), sent through its server and key."""
 
-    def __init__(self, backend: OpenAIBackend, runner: BatchRunner, *, poll_interval: float = 30.0,
+    def __init__(self, backend: OpenAIBackend, ledger: Ledger | None, *, poll_interval: float = 30.0,
                  completion_window: str = "24h", max_requests: int = MAX_REQUESTS_PER_BATCH,
                  note: Callable[[str], None] = lambda line: None) -> None:
-        if runner.ledger is None:
+        if ledger is None:
             raise ConfigError("the Batch API mode keeps its jobs in the ledger; it needs one")
-        self.backend, self.ledger = backend, runner.ledger
+        self.backend, self.ledger = backend, ledger
         self.mode = backend.mode or (backend.requested_mode if backend.requested_mode != "auto" else "json_schema")
         self.server = backend.base_url or "https://api.openai.com/v1"
         self.poll_interval, self.completion_window, self.max_requests = poll_interval, completion_window, max_requests
@@ -226,107 +217,3 @@ class BatchClient:
                     f"{batch_id} answered this request with " + (f"HTTP {status}: " if status else "an error: ")
                     + (message or "no message"))
         return got
-
-
-@dataclass
-class Pending:
-    """An article whose plan waits for answers: one slot per call it asked together."""
-
-    item: InputItem
-    article: Article
-    session: Session
-    plan: Any
-    requests: list[Request] = field(default_factory=list)
-    outcomes: list[Completion[Any] | CommuniqueError | None] = field(default_factory=list)
-    started: float = field(default_factory=time.perf_counter)
-
-    def waiting(self) -> list[Request]:
-        return [r for r, o in zip(self.requests, self.outcomes) if o is None]
-
-
-class BatchAPIRunner:
-    """Drive every article's plan in rounds of Batch API jobs; records are written as articles finish."""
-
-    def __init__(self, runner: BatchRunner, client: BatchClient) -> None:
-        self.runner, self.client = runner, client
-        backend = runner.summariser.backend
-        self.ledger_backend = backend if isinstance(backend, LedgerBackend) else None
-
-    def _advance(self, p: Pending) -> Record | None:
-        """Send the answers (or the first error) into the plan: its next calls go into ``p``'s slots,
-        or the article is done and its record is returned."""
-        error = next((o for o in p.outcomes if isinstance(o, CommuniqueError)), None)
-        try:
-            calls = step(p.plan, error or (p.outcomes if p.requests else None))  # type: ignore[arg-type]
-            if isinstance(calls, Draft):
-                summary = self.runner.summariser._finish(p.session, calls, p.started)
-                return self.runner.finish(p.item, p.article, summary, p.started)
-        except CommuniqueError as exc:
-            return self.runner.finish(p.item, p.article, exc, p.started)
-        p.requests = [self.client.request(c) for c in calls]
-        p.outcomes = [None] * len(calls)
-        return None
-
-    def _settle(self, p: Pending, slot: int, answer: str | CommuniqueError, latency: float) -> None:
-        """Fill one slot with its completion or error, or put its re-ask in for the next round."""
-        request = p.requests[slot]
-        outcome = answer if isinstance(answer, CommuniqueError) else self.client.parse(request, answer)
-        if isinstance(outcome, Request):
-            p.requests[slot] = outcome
-            return
-        if isinstance(outcome, Completion):
-            outcome.latency_s = latency
-        p.outcomes[slot] = outcome
-        if self.ledger_backend is not None:
-            call = request.call
-            self.ledger_backend.log(call.response_model, call.params, outcome if isinstance(outcome, Completion) else None,
-                                    outcome if isinstance(outcome, CommuniqueError) else None, latency,
-                                    (p.article.id, p.article.sha256))
-
-    def run(self, items: Iterable[InputItem], sink: Sink, *, on_record: Callable[[Record], None] | None = None) -> Stats:
-        stats = Stats(price_factor=0.5)
-
-        def emit(record: Record) -> None:
-            sink.write(record)
-            stats.add(record)
-            if on_record:
-                on_record(record)
-
-        pending: list[Pending] = []
-        for item in items:
-            article = self.runner.begin(item)
-            if isinstance(article, Record):
-                emit(article)
-                continue
-            try:
-                session = self.runner.summariser._session(article)
-            except CommuniqueError as exc:  # the prompt's strategy is unknown: this article's record says so
-                emit(self.runner.finish(item, article, exc, time.perf_counter()))
-                continue
-            p = Pending(item, article, session, session.plan())
-            if (record := self._advance(p)) is not None:
-                emit(record)
-            else:
-                pending.append(p)
-
-        round_ = 0
-        while pending:
-            round_ += 1
-            self.client.note(f"Batch API round {round_}: {len(pending)} article(s) waiting for an answer")
-            submitted = time.perf_counter()
-            answers = self.client.answers([r for p in pending for r in p.waiting()])
-            latency = time.perf_counter() - submitted
-            still: list[Pending] = []
-            for p in pending:
-                for slot, request in enumerate(p.requests):
-                    if p.outcomes[slot] is None:
-                        self._settle(p, slot, answers[request.custom_id], latency)
-                failed = any(isinstance(o, CommuniqueError) for o in p.outcomes)
-                if not failed and any(o is None for o in p.outcomes):  # a re-ask goes out next round
-                    still.append(p)
-                elif (record := self._advance(p)) is not None:
-                    emit(record)
-                else:
-                    still.append(p)
-            pending = still
-        return stats
