@@ -13,7 +13,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 import typer
 
@@ -67,7 +67,7 @@ DeadlineOpt = Annotated[
 ]
 
 
-def deadline_value(seconds: float | None) -> float | str | None:
+def deadline_value(seconds: float | None) -> float | Literal["auto"] | None:
     if seconds is None:
         return "auto"
     return None if seconds == 0 else seconds
@@ -257,10 +257,10 @@ def eval_(
             say(f"recording to {replay_from}: these recordings contain the articles' text; do not commit them")
         runs = []
         for version, model_name in variants:
-            b = ev.eval_backend(backend, model_name, recordings=replay_from, live=live, record=record,
-                                **backend_options(backend, base_url, api_key, mode))
-            summariser = Summariser(b, prompt_version=version, deadline=deadline_value(deadline))
-            label = f"{summariser.prompt.key} on {b.model}"
+            model_backend = ev.eval_backend(backend, model_name, recordings=replay_from, live=live, record=record,
+                                            **backend_options(backend, base_url, api_key, mode))
+            summariser = Summariser(model_backend, prompt_version=version, deadline=deadline_value(deadline))
+            label = f"{summariser.prompt.key} on {model_backend.model}"
 
             def progress(r: ev.CaseResult) -> None:
                 state = "error: " + (r.error or "") if r.error else "ok"

@@ -13,6 +13,7 @@ again, and submits only what no batch holds.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time
@@ -175,7 +176,7 @@ class OpenAIBatchClient:
             got: dict[str, str | CommuniqueError] = {}
             for file_id in (batch.output_file_id, batch.error_file_id):
                 if file_id:
-                    text = self._retry(f"reading {file_id}", lambda f=file_id: self.client.files.content(f).text)
+                    text = self._retry(f"reading {file_id}", functools.partial(self._file_text, file_id))
                     got.update(self._read_results(batch_id, text))
         except BackendUnavailable as exc:
             if isinstance(exc.__cause__, openai.NotFoundError):  # gone for good: a re-run submits again
@@ -186,6 +187,9 @@ class OpenAIBatchClient:
         why = "; ".join(e.message or e.code or "" for e in (batch.errors.data or [])) if batch.errors else ""
         ended = f"{batch_id} ended {batch.status}" + (f" ({why})" if why else "")
         return {c: got.get(c, BackendUnavailable(f"{ended} without answering this request")) for c in ids}
+
+    def _file_text(self, file_id: str) -> str:
+        return self.client.files.content(file_id).text
 
     def _read_results(self, batch_id: str, text: str) -> dict[str, str | CommuniqueError]:
         got: dict[str, str | CommuniqueError] = {}

@@ -63,7 +63,7 @@ class PartyNames(BaseModel):
 def _picks_model(options: list[str], numbers: bool = False) -> type[BaseModel]:
     """The common-field check's answer: the chosen wordings, or (``numbers``) their numbers from 1."""
     choice = Literal[tuple(range(1, len(options) + 1) if numbers else options)]  # type: ignore[valid-type]
-    return create_model("FieldPicks", fields=(list[choice], Field(max_length=len(options))))  # type: ignore[call-overload]
+    return create_model("FieldPicks", fields=(list[choice], Field(max_length=len(options))))  # type: ignore[valid-type]
 
 
 def _speakers_model(keys: list[str]) -> type[BaseModel]:

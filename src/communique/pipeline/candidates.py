@@ -206,6 +206,7 @@ def attach_cues(text: str, quotes: list[QuoteCandidate]) -> None:
         twin = next((o for o in quotes if o is not q and o.strong_cue and _same_words(o.text, q.text)), None)
         if twin is not None:
             cue = twin.strong_cue
+            assert cue is not None  # twin was chosen for having one
             q.cues.append(Cue(cue.speaker, cue.start, cue.end, "repeats"))
     # A quotation with no cue of its own right after another in the same paragraph, joined by a short
     # bridge ("... said in a statement."), continues the previous speaker.

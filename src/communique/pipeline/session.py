@@ -179,7 +179,7 @@ class Session:
                     outcome = failed
                 elif late is not None:
                     kept = [None if isinstance(r, BaseException) else r for r in done]
-                    outcome = self._late(late, kept, len(calls))  # type: ignore[arg-type]
+                    outcome = self._late(late, kept, len(calls))
                 else:
                     outcome = list(done)  # type: ignore[arg-type]
             return calls
@@ -210,10 +210,10 @@ class Session:
         return chunking.merge(parts)
 
 
-Plan = Generator[list[Call], list[Completion[Any]], Draft]
+Plan = Generator[list[Call], list[Completion[Any] | None], Draft]
 
 
-def step(plan: Plan, outcome: list[Completion[Any]] | CommuniqueError | None) -> list[Call] | Draft:
+def step(plan: Plan, outcome: list[Completion[Any] | None] | CommuniqueError | None) -> list[Call] | Draft:
     """Give a plan the outcome of its last calls (their completions, or the error thrown in; ``None``
     to start it): its next calls, or the Draft once it is done. Errors the plan does not handle raise."""
     try:

@@ -45,11 +45,11 @@ class PartiesOnly(BaseModel):
 
 
 def _parties_chairs_model(options: list[str]) -> type[BaseModel]:
-    chair = Literal[tuple(options)] if options else str  # type: ignore[valid-type]
-    return create_model(  # type: ignore[call-overload]
+    chair = Literal[tuple(options)] if options else str
+    return create_model(
         "PartiesAndChairs",
         parties=(list[DraftParty], Field(default_factory=list, max_length=MAX_PARTIES)),
-        chairs=(list[chair], Field(default_factory=list, max_length=min(MAX_CHAIRS, max(1, len(options))))),
+        chairs=(list[chair], Field(default_factory=list, max_length=min(MAX_CHAIRS, max(1, len(options))))),  # type: ignore[valid-type]
         kind=(str | None, None),
         location=(str | None, None),
         date=(str | None, Field(default=None, description="YYYY-MM-DD")),
@@ -64,7 +64,7 @@ def _choice_model(name: str, options: list[str], keys: list[str]) -> type[BaseMo
 
 def _pick_model(options: list[str]) -> type[BaseModel]:
     choice = Literal[tuple(options)]  # type: ignore[valid-type]
-    return create_model("DomainPick", fields=(list[choice], Field(max_length=len(options))))  # type: ignore[call-overload]
+    return create_model("DomainPick", fields=(list[choice], Field(max_length=len(options))))  # type: ignore[valid-type]
 
 
 def speaker_options(text: str, quotes: list[candidates.QuoteCandidate], around: list[int]) -> list[str]:
@@ -122,7 +122,7 @@ def decomposed(article: Article, prompt: PromptVersion) -> Generator[Step, Any, 
         questions.append(ask("attribution", _choice_model("Attribution", [*speaker_choices, "unknown"], keys),
                              20 + 16 * len(keys), quotes=shown_quotes, speakers=speaker_choices))
     answers = list((yield tuple(questions)))
-    pc = answers.pop(0) or questions[0].response_model()  # None: the deadline passed before it was answered
+    pc: Any = answers.pop(0) or questions[0].response_model()  # None: the deadline passed before it was answered
     picked = answers.pop(0) if mentions else None
     attribution = answers.pop(0) if speaker_choices else None
 

@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from pydantic import BaseModel
+
 from ..backends.base import Backend, Completion, GenerationParams, Messages, T, WrappedBackend
 from ..inputs import Article
 from ..ledger import Ledger
@@ -39,7 +41,7 @@ def article_scope(article: Article) -> Iterator[None]:
 
 
 @functools.lru_cache(maxsize=256)
-def schema_hash(response_model: type[Any]) -> str:
+def schema_hash(response_model: type[BaseModel]) -> str:
     """A short hash of an answer type's JSON Schema (computed once per type: it costs milliseconds)."""
     schema = json.dumps(response_model.model_json_schema(), sort_keys=True)
     return hashlib.sha256(schema.encode()).hexdigest()[:16]
@@ -53,7 +55,7 @@ class CallLog(WrappedBackend):
         self.ledger = ledger
         self.prompt_key, self.prompt_hash = prompt.key, prompt.hash
 
-    def record(self, response_model: type[Any], params: GenerationParams, done: Completion[Any] | None,
+    def record(self, response_model: type[BaseModel], params: GenerationParams, done: Completion[Any] | None,
                error: Exception | None, latency_s: float, article: tuple[str, str]) -> None:
         """Write one call; used directly by drivers that call the model other than through this backend."""
         article_id, article_sha = article
@@ -69,7 +71,7 @@ class CallLog(WrappedBackend):
             error=f"{type(error).__name__}: {error}" if error else None,
         )
 
-    def _log(self, response_model: type[Any], params: GenerationParams, done: Completion[Any] | None,
+    def _log(self, response_model: type[BaseModel], params: GenerationParams, done: Completion[Any] | None,
              error: Exception | None, started: float) -> None:
         self.record(response_model, params, done, error, time.perf_counter() - started, _current_article.get())
 
