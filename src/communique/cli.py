@@ -2,8 +2,8 @@
 
 Exit codes: 0 success; 1 unexpected error; 2 bad usage or configuration; 3 bad input (missing,
 empty, binary, undecodable, too large); 4 backend unavailable; 5 model integrity check failed;
-6 extraction failed (the model never gave a valid answer); 7 eval regression gate failed; 8 a batch
-finished with failed records; 130 interrupted (finished records are kept).
+6 extraction failed (the model never gave a valid answer); 7 eval regression gate failed; 8 a run of
+many articles finished with failed records; 130 interrupted (finished records are kept).
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ def summarise(
         if batch_api and backend != "openai":
             raise ConfigError("--batch-api needs --backend openai (the Batch API is an OpenAI endpoint)")
         items = list(iter_inputs(inputs, encoding))
-        if inputs[0] == "-":  # JSON Lines on stdin are a batch, as a .jsonl file is
+        if inputs[0] == "-":  # JSON Lines on stdin are many articles, as a .jsonl file is
             single = single and [item.source for item in items] == ["<stdin>"]
         if single:
             article = items[0].load()  # bad input fails before any model is loaded

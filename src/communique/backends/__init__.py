@@ -1,4 +1,12 @@
-"""Backends, one module each, created by name through :func:`create_backend`."""
+"""Every way of reaching a model, one module each, created by name through :func:`create_backend`.
+
+- ``base``: the interface (:class:`Backend`, :class:`Call`, :class:`Completion`,
+  :class:`GenerationParams`) and :class:`~.base.WrappedBackend`, a backend around another that keeps
+  its identity (recording answers, logging calls);
+- ``local``: llama.cpp in-process, with the embedded models of ``modelstore``;
+- ``openai``: any OpenAI-compatible server; ``openai_batch``: the OpenAI Batch API client beside it;
+- ``replay``: recorded answers, and the backend that records them.
+"""
 
 from __future__ import annotations
 

@@ -37,7 +37,8 @@ class GenerationParams:
 @dataclass(frozen=True)
 class Call:
     """One model call: the chat, the answer's type and the generation parameters (what
-    :meth:`Backend.complete` takes, as one value a driver can hold, send or batch)."""
+    :meth:`Backend.complete` takes), as one value a driver can hold and send: one at a time,
+    concurrently, or in an OpenAI Batch API job."""
 
     messages: Messages
     response_model: type[BaseModel]

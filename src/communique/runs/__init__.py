@@ -8,6 +8,7 @@
 - ``calllog``: every model call written into the ledger, a backend wrapper installed by whoever builds
   the summariser.
 
-"Batch" keeps one meaning in the code: the OpenAI Batch API (``openai_batch``). Many articles are a
-*run*; a distributed engine's batch of rows is :mod:`communique.recipes`' concern.
+"Batch" keeps one meaning in communique's own names: the OpenAI Batch API (``openai_batch``). Many
+articles are a *run*. Other batches keep their owners' names: Ray Data's batch of rows
+(:class:`communique.recipes.SummariseBatch`, for ``map_batches``) and llama.cpp's ``n_batch``.
 """

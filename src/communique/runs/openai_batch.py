@@ -25,7 +25,7 @@ from ..backends.openai_batch import OpenAIBatchClient, Request
 from ..errors import CommuniqueError
 from ..inputs import Article, InputItem
 from ..pipeline.drafts import Draft
-from ..pipeline.session import Session, step
+from ..pipeline.session import Plan, Session, step
 from .calllog import CallLog
 from .records import Record, Sink, Stats
 from .runner import Runner
@@ -38,7 +38,7 @@ class Pending:
     item: InputItem
     article: Article
     session: Session
-    plan: Any
+    plan: Plan
     requests: list[Request] = field(default_factory=list)
     outcomes: list[Completion[Any] | CommuniqueError | None] = field(default_factory=list)
     started: float = field(default_factory=time.perf_counter)
