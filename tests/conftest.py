@@ -54,7 +54,7 @@ def model_server() -> object:
     import urllib.request
 
     pytest.importorskip("llama_cpp.server", reason="needs the `server` extra")
-    from communique.modelstore import resolve
+    from communique.backends.modelstore import resolve
 
     model = resolve("qwen2.5-coder-0.5b")
     port = free_port()

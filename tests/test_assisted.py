@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from communique import assisted, candidates, countries, nlp
-from communique.assisted import Reading
+from communique.pipeline import assisted, candidates, countries, nlp
+from communique.pipeline.assisted import Reading
 
 pytest.importorskip("spacy")
 

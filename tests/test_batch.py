@@ -130,7 +130,7 @@ def test_single_input_keeps_exit_codes(tmp_path: Path) -> None:
 
 
 def test_cost_of_priced_openai_models() -> None:
-    from communique.batch import Stats
+    from communique.runs.records import Stats
 
     stats = Stats(ok=1, prompt_tokens=1_000_000, completion_tokens=100_000)
     assert stats.cost("openai", "gpt-4o-mini") == 0.15 + 0.06

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from communique.candidates import (
+from communique.pipeline.candidates import (
     attach_cues,
     chair_candidates,
     clean_speaker,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from communique.drafts import Draft, DraftParty, DraftQuote
-from communique.grounding import ground
+from communique.pipeline.drafts import Draft, DraftParty, DraftQuote
+from communique.pipeline.grounding import ground
 from communique.outputs import render
 from communique.schema.v1 import Provenance, Summary
 from conftest import cli

@@ -10,7 +10,7 @@ from typing import Any
 
 from communique import Summariser
 from communique.backends.openai import OpenAIBackend
-from communique.chunking import split
+from communique.pipeline.chunking import split
 from scripted_server import ScriptedServer
 from scripted_server import decomposed_answer as answer
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from communique import BackendUnavailable, ModelIntegrityError
-from communique.modelstore import ModelSpec, assemble, file_sha256, resolve
+from communique.backends.modelstore import ModelSpec, assemble, file_sha256, resolve
 
 
 @pytest.fixture()

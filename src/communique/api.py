@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from pathlib import Path
 from typing import Any, Literal
 
-from . import chunking
-from ._version import __version__
 from . import deadline as _deadline
-from .errors import ConfigError
+from ._version import __version__
 from .backends import Backend, GenerationParams, create_backend
-from .extraction import Draft, Session
-from .grounding import ground
+from .errors import ConfigError
 from .inputs import Article, as_article
+from .pipeline import chunking
+from .pipeline.drafts import Draft
+from .pipeline.grounding import ground
+from .pipeline.session import Session
+from .pipeline.strategies import strategy_for
 from .prompting import DEFAULT_PROMPT_VERSION, PromptVersion, get_prompt
 from .schema.v1 import Provenance, Summary, Usage
 
@@ -28,6 +32,12 @@ def input_warnings(article: Article) -> list[str]:
     return []
 
 
+def check_deadline(deadline: object) -> None:
+    """Raise :class:`ConfigError` unless ``deadline`` is seconds above 0, ``"auto"`` or ``None``."""
+    if deadline is not None and deadline != "auto" and not (isinstance(deadline, (int, float)) and deadline > 0):
+        raise ConfigError(f"deadline must be a number of seconds above 0, 'auto' or None, not {deadline!r}")
+
+
 class Summariser:
     """Keeps one backend (and, for ``local``, one loaded model) for many articles.
 
@@ -35,6 +45,9 @@ class Summariser:
     >>> s = Summariser("openai", model="gpt-4o-mini")
     >>> s = Summariser("openai", base_url="http://127.0.0.1:8080/v1")
     >>> summary = s.summarise(Path("article.txt"))   # str is article text, Path is a file
+
+    Drivers other than :meth:`summarise` and :meth:`asummarise` (the OpenAI Batch API's rounds) use
+    :meth:`start` and :meth:`finish`; a cache of finished summaries keys them by :meth:`fingerprint`.
     """
 
     def __init__(
@@ -49,29 +62,33 @@ class Summariser:
     ) -> None:
         self.prompt: PromptVersion = get_prompt(prompt_version)
         self.max_chunk_chars = max_chunk_chars
-        if deadline is not None and deadline != "auto" and not (isinstance(deadline, (int, float)) and deadline > 0):
-            raise ConfigError(f"deadline must be a number of seconds above 0, 'auto' or None, not {deadline!r}")
+        check_deadline(deadline)
         #: Seconds per article: "auto" scales with the article's length (see communique.deadline), None: none.
         self.deadline = deadline
         self.backend = backend if isinstance(backend, Backend) else create_backend(backend, model=model, **backend_options)
         self.params = GenerationParams.from_mapping(self.prompt.parameters)
 
-    def _session(self, article: ArticleLike) -> Session:
+    def start(self, article: ArticleLike) -> Session:
+        """The extraction of one article, not yet run: drive its :meth:`~Session.plan` (or call
+        :meth:`~Session.run`), then give the draft to :meth:`finish`."""
         article = as_article(article)
         seconds = _deadline.default_seconds(article.text) if self.deadline == "auto" else self.deadline
-        return Session(article, self.prompt, self.backend, self.params, max_chunk_chars=self.max_chunk_chars, deadline_s=seconds)
+        return Session(article, self.prompt, self.backend, self.params, strategy_for(self.prompt),
+                       max_chunk_chars=self.max_chunk_chars, deadline_s=seconds)
 
     def summarise(self, article: ArticleLike) -> Summary:
         started = time.perf_counter()
-        session = self._session(article)
-        return self._finish(session, session.run(), started)
+        session = self.start(article)
+        return self.finish(session, session.run(), started)
 
     async def asummarise(self, article: ArticleLike) -> Summary:
         started = time.perf_counter()
-        session = self._session(article)
-        return self._finish(session, await session.arun(), started)
+        session = self.start(article)
+        return self.finish(session, await session.arun(), started)
 
-    def _finish(self, session: Session, draft: Draft, started: float) -> Summary:
+    def finish(self, session: Session, draft: Draft, started: float) -> Summary:
+        """The summary of a session's draft: grounded against the article, the summary written from the
+        checked facts, and the provenance (``started``: ``time.perf_counter()`` when the article began)."""
         grounded = ground(session.article.text, draft)
         if "summary" in self.prompt.templates:  # written from the checked facts by the prompt's template
             facts = {k: getattr(grounded, k) for k in ("parties", "chairs", "domains", "quotes", "event")}
@@ -107,6 +124,16 @@ class Summariser:
             warnings=input_warnings(session.article) + t.warnings + grounded.warnings,
             provenance=provenance,
         )
+
+    def fingerprint(self, article: ArticleLike) -> str:
+        """A key for this article's summary: the sha256 of everything that determines it (the article's
+        sha256, prompt version and hash, schema version, model and its sha256, generation parameters and
+        chunk size). Two summarisers with equal fingerprints for an article give it the same summary."""
+        p = self.prompt
+        parameters = {**self.params.as_dict(), "max_chunk_chars": self.max_chunk_chars}
+        material = [as_article(article).sha256, p.key, p.hash, p.schema_version, self.backend.model,
+                    self.backend.model_sha256, parameters]
+        return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 
     def close(self) -> None:
         self.backend.close()

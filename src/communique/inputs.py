@@ -6,6 +6,7 @@ every span in a summary indexes ``article.text`` directly.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sys
@@ -254,7 +255,7 @@ def iter_inputs(specs: Iterable[str], encoding: str | None = None) -> Iterator[I
             if data.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"{"):
                 yield from _jsonl_items(data.splitlines(), "<stdin>", Path.cwd(), encoding)
             else:
-                yield InputItem("stdin", "<stdin>", lambda data=data: from_bytes(data, id="stdin", source="<stdin>", encoding=encoding))
+                yield InputItem("stdin", "<stdin>", functools.partial(from_bytes, data, id="stdin", source="<stdin>", encoding=encoding))
             continue
         path = Path(spec)
         if any(ch in spec for ch in "*?[") and not path.exists():

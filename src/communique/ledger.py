@@ -1,17 +1,19 @@
-"""The ledger: a SQLite file recording every model call and caching every finished summary.
+"""The ledger: the SQLite file of a run's model calls, finished summaries and OpenAI Batch API jobs.
 
 - ``calls``: one row per model call (its attempts counted), with the prompt and schema hashes,
-  backend, model, parameters, tokens, latency and error. Never an API key: backends only describe
+  backend, model, parameters, tokens, latency and error, as the call log
+  (:class:`~communique.runs.calllog.CallLog`) writes them. Never an API key: backends only describe
   themselves through ``describe()``, which holds no secrets.
-- ``results``: finished summaries keyed by everything that determines them (article sha256, prompt
-  version and hash, schema version, model and its sha256, parameters), so a re-run skips them.
+- ``results``: finished summaries under a key of everything that determines them
+  (:meth:`Summariser.fingerprint <communique.api.Summariser.fingerprint>`), so a re-run skips them.
+- ``batch_jobs`` and ``batch_answers``: the OpenAI Batch API's jobs submitted and answers collected
+  (:mod:`communique.backends.openai_batch`), so a re-run resubmits nothing.
+
+This module is the store alone: what goes in is decided by its callers.
 """
 
 from __future__ import annotations
 
-import contextvars
-import functools
-import hashlib
 import json
 import os
 import sqlite3
@@ -20,8 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .backends.base import Backend, Completion, GenerationParams, Messages, T
-from .modelstore import cache_dir
+from ._resources import cache_dir
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS calls (
@@ -69,19 +70,9 @@ CREATE TABLE IF NOT EXISTS batch_answers (
 """
 
 
-#: (article id, article sha256) of the article whose calls are being made, per thread / asyncio task.
-current_article: contextvars.ContextVar[tuple[str, str]] = contextvars.ContextVar("communique_article", default=("", ""))
-
-
 def default_path() -> Path:
     override = os.environ.get("COMMUNIQUE_LEDGER")
     return Path(override) if override else cache_dir() / "ledger.sqlite"
-
-
-def result_key(article_sha256: str, prompt_key: str, prompt_hash: str, schema_version: str,
-               model: str, model_sha256: str | None, parameters: dict[str, Any]) -> str:
-    material = [article_sha256, prompt_key, prompt_hash, schema_version, model, model_sha256, parameters]
-    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 
 
 class Ledger:
@@ -165,63 +156,3 @@ class Ledger:
 
     def close(self) -> None:
         self._db.close()
-
-
-@functools.lru_cache(maxsize=256)
-def schema_hash(response_model: type[Any]) -> str:
-    """A short hash of an answer type's JSON Schema (computed once per type: it costs milliseconds)."""
-    schema = json.dumps(response_model.model_json_schema(), sort_keys=True)
-    return hashlib.sha256(schema.encode()).hexdigest()[:16]
-
-
-class LedgerBackend(Backend):
-    """Wraps a backend and writes every call, answered or failed, into the ledger."""
-
-    def __init__(self, inner: Backend, ledger: Ledger, prompt_key: str, prompt_hash: str) -> None:
-        super().__init__()
-        self.inner, self.ledger = inner, ledger
-        self.prompt_key, self.prompt_hash = prompt_key, prompt_hash
-        self.name, self.model, self.model_sha256 = inner.name, inner.model, inner.model_sha256
-
-    def _log(self, response_model: type[Any], params: GenerationParams, done: Completion[Any] | None,
-             error: Exception | None, started: float) -> None:
-        self.log(response_model, params, done, error, time.perf_counter() - started, current_article.get())
-
-    def log(self, response_model: type[Any], params: GenerationParams, done: Completion[Any] | None,
-            error: Exception | None, latency_s: float, article: tuple[str, str]) -> None:
-        """Write one call; used directly by drivers that call the model other than through this backend."""
-        article_id, article_sha = article
-        self.ledger.log_call(
-            article_id=article_id, article_sha256=article_sha, prompt=self.prompt_key,
-            prompt_hash=self.prompt_hash, question=response_model.__name__,
-            schema_hash=schema_hash(response_model), backend=self.name, model=self.model,
-            parameters={**params.as_dict(), **self.inner.describe()},
-            prompt_tokens=done.prompt_tokens if done else None,
-            completion_tokens=done.completion_tokens if done else None,
-            attempts=done.attempts if done else None,
-            latency_s=round(latency_s, 3),
-            error=f"{type(error).__name__}: {error}" if error else None,
-        )
-
-    def complete(self, messages: Messages, response_model: type[T], params: GenerationParams) -> Completion[T]:
-        started = time.perf_counter()
-        try:
-            done = self.inner.complete(messages, response_model, params)
-        except Exception as exc:
-            self._log(response_model, params, None, exc, started)
-            raise
-        self._log(response_model, params, done, None, started)
-        return done
-
-    async def acomplete(self, messages: Messages, response_model: type[T], params: GenerationParams) -> Completion[T]:
-        started = time.perf_counter()
-        try:
-            done = await self.inner.acomplete(messages, response_model, params)
-        except Exception as exc:
-            self._log(response_model, params, None, exc, started)
-            raise
-        self._log(response_model, params, done, None, started)
-        return done
-
-    def describe(self) -> dict[str, Any]:
-        return self.inner.describe()

@@ -17,7 +17,7 @@ it once, so a local model is loaded once per worker, not once per article::
     out.write_json("summaries/")                           # id, status, summary (JSON) or error
 
 The engine brings its own retries and scheduling; this class never raises for one bad article: a
-failed row has ``status`` "error" and the reason, like a batch-run record. It imports no engine, so
+failed row has ``status`` "error" and the reason, like a run's record. It imports no engine, so
 the core stays free of Ray; the test suite runs this recipe on a real local Ray cluster.
 """
 

@@ -1,11 +1,19 @@
-"""Backends, one module each, created by name through :func:`create_backend`."""
+"""Every way of reaching a model, one module each, created by name through :func:`create_backend`.
+
+- ``base``: the interface (:class:`Backend`, :class:`Call`, :class:`Completion`,
+  :class:`GenerationParams`) and :class:`~.base.WrappedBackend`, a backend around another that keeps
+  its identity (recording answers, logging calls);
+- ``local``: llama.cpp in-process, with the embedded models of ``modelstore``;
+- ``openai``: any OpenAI-compatible server; ``openai_batch``: the OpenAI Batch API client beside it;
+- ``replay``: recorded answers, and the backend that records them.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ..errors import ConfigError
-from .base import Backend, Completion, GenerationParams
+from .base import Backend, Call, Completion, GenerationParams
 
 BACKENDS = ("local", "openai", "replay")
 
@@ -28,4 +36,4 @@ def create_backend(name: str = "local", **options: Any) -> Backend:
     raise ConfigError(f"unknown backend {name!r}; choose one of: {', '.join(BACKENDS)}")
 
 
-__all__ = ["BACKENDS", "Backend", "Completion", "GenerationParams", "create_backend"]
+__all__ = ["BACKENDS", "Backend", "Call", "Completion", "GenerationParams", "create_backend"]

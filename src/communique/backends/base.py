@@ -34,6 +34,17 @@ class GenerationParams:
         return plain if self.decoding == "json" else {**plain, "decoding": self.decoding}
 
 
+@dataclass(frozen=True)
+class Call:
+    """One model call: the chat, the answer's type and the generation parameters (what
+    :meth:`Backend.complete` takes), as one value a driver can hold and send: one at a time,
+    concurrently, or in an OpenAI Batch API job."""
+
+    messages: Messages
+    response_model: type[BaseModel]
+    params: GenerationParams
+
+
 @dataclass
 class Completion(Generic[T]):
     """One answered question: the validated value plus what it cost."""
@@ -81,3 +92,52 @@ class Backend(ABC):
 
     def close(self) -> None:  # pragma: no cover - default has nothing to release
         pass
+
+
+class WrappedBackend(Backend):
+    """A backend that passes its calls to another (``inner``) and adds something around them: recording
+    answers (:class:`~communique.backends.replay.RecordingBackend`), logging calls
+    (:class:`~communique.runs.calllog.CallLog`). It *is* the inner backend as far as anyone can tell:
+    its name, model and model sha256 are the inner's, as are :meth:`describe` and :meth:`close`.
+    Subclasses write :meth:`complete` (and :meth:`acomplete` when the inner one should be awaited
+    rather than run in a thread); :meth:`unwrap` gives the backend under every wrapper.
+    """
+
+    def __init__(self, inner: Backend) -> None:
+        super().__init__()
+        self.inner = inner
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self.inner.name = value
+
+    @property
+    def model(self) -> str:
+        return self.inner.model
+
+    @model.setter
+    def model(self, value: str) -> None:
+        self.inner.model = value
+
+    @property
+    def model_sha256(self) -> str | None:
+        return self.inner.model_sha256
+
+    @model_sha256.setter
+    def model_sha256(self, value: str | None) -> None:
+        self.inner.model_sha256 = value
+
+    def unwrap(self) -> Backend:
+        """The backend under every wrapper: the one that talks to a model."""
+        inner = self.inner
+        return inner.unwrap() if isinstance(inner, WrappedBackend) else inner
+
+    def describe(self) -> dict[str, Any]:
+        return self.inner.describe()
+
+    def close(self) -> None:
+        self.inner.close()

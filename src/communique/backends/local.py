@@ -17,8 +17,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .. import deadline, modelstore
+from .. import deadline
 from ..errors import BackendUnavailable, DeadlineExceeded, ExtractionFailed
+from . import modelstore
 from .base import Backend, Completion, GenerationParams, Messages, T
 
 _LOADED: dict[tuple[str, int], Any] = {}

@@ -172,7 +172,22 @@ class OpenAIBackend(Backend):
             cache[mode] = client
         return cache[mode]
 
-    def _retrying_kwargs(self) -> dict[str, Any]:
+    # -- requests and failures: public, for drivers that send this backend's requests themselves
+    #    (the OpenAI Batch API client, communique.backends.openai_batch) ----------------------------
+    @property
+    def mode(self) -> str | None:
+        """The structured-output mode in use: the one asked for, or the one ``auto`` detected on the
+        first call; ``None`` while ``auto`` has not detected one yet."""
+        return self._mode
+
+    def sdk_client(self) -> openai.OpenAI:
+        """A plain openai SDK client for this backend's server, key and timeout, with the SDK's own
+        retries off (:meth:`retry_settings` are the backend's)."""
+        return openai.OpenAI(api_key=self._secret, base_url=self.base_url, timeout=self.timeout, max_retries=0)
+
+    def retry_settings(self) -> dict[str, Any]:
+        """Keyword arguments of tenacity's ``Retrying`` for one request: transient failures retried with
+        backoff (honouring Retry-After), bounded in attempts and in time (and by the article's deadline)."""
         left = deadline.remaining()
         total = self.total_timeout if left is None else min(self.total_timeout, left)
         return {
@@ -182,7 +197,10 @@ class OpenAIBackend(Backend):
             "reraise": True,
         }
 
-    def _request(self, mode: str, messages: Messages, response_model: type[T], params: GenerationParams) -> dict[str, Any]:
+    def request_kwargs(self, mode: str, messages: Messages, response_model: type[T], params: GenerationParams) -> dict[str, Any]:
+        """The keyword arguments of instructor's ``create_with_completion`` for one call in ``mode``:
+        model, messages, answer type, re-asks, generation parameters, and a timeout shortened to the
+        article's deadline."""
         kwargs: dict[str, Any] = {
             "model": self.model,
             "messages": messages,
@@ -200,10 +218,9 @@ class OpenAIBackend(Backend):
             kwargs["extra_body"] = {"response_format": {"type": "json_object", "schema": response_model.model_json_schema()}}
         return kwargs
 
-    def _scrub(self, text: str) -> str:
-        return text.replace(self._secret, "***") if self._secret and len(self._secret) > 3 else text
-
-    def _failure(self, exc: BaseException) -> Exception:
+    def failure(self, exc: BaseException) -> Exception:
+        """The CommuniqueError a failed request is reported as (the API key scrubbed from its message):
+        DeadlineExceeded, BackendUnavailable (timeouts, connection, HTTP status) or ExtractionFailed."""
         err = _api_error(exc)
         where = self.base_url or "api.openai.com"
         if isinstance(err, openai.APITimeoutError) and deadline.expired():
@@ -219,6 +236,9 @@ class OpenAIBackend(Backend):
         return ExtractionFailed(
             self._scrub(f"{self.model} gave no valid answer within {self.max_reasks + 1} attempts: {explain(exc)}")
         )
+
+    def _scrub(self, text: str) -> str:
+        return text.replace(self._secret, "***") if self._secret and len(self._secret) > 3 else text
 
     def _completion(self, value: Any, completion: Any, started: float, attempts: int) -> Completion[Any]:
         usage = getattr(completion, "usage", None)
@@ -253,7 +273,7 @@ class OpenAIBackend(Backend):
         except (BackendUnavailable, ExtractionFailed):
             raise
         except Exception as exc:
-            raise self._failure(exc) from exc
+            raise self.failure(exc) from exc
         finally:
             _attempts.reset(token)
 
@@ -264,7 +284,7 @@ class OpenAIBackend(Backend):
             client = self._instructor(mode, is_async=False)
             try:
                 answer = client.chat.completions.create_with_completion(
-                    **self._request(mode, messages, response_model, params)
+                    **self.request_kwargs(mode, messages, response_model, params)
                 )
             except Exception as exc:
                 if self._refused_mode(exc):
@@ -279,9 +299,9 @@ class OpenAIBackend(Backend):
 
     def _call_sync(self, mode: str, messages: Messages, response_model: type[T], params: GenerationParams) -> tuple[T, Any]:
         client = self._instructor(mode, is_async=False)
-        for attempt in Retrying(**self._retrying_kwargs()):
+        for attempt in Retrying(**self.retry_settings()):
             with attempt:
-                return client.chat.completions.create_with_completion(**self._request(mode, messages, response_model, params))
+                return client.chat.completions.create_with_completion(**self.request_kwargs(mode, messages, response_model, params))
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def acomplete(self, messages: Messages, response_model: type[T], params: GenerationParams) -> Completion[T]:
@@ -294,17 +314,17 @@ class OpenAIBackend(Backend):
         started = time.perf_counter()
         try:
             client = self._instructor(self._mode, is_async=True)
-            async for attempt in AsyncRetrying(**self._retrying_kwargs()):
+            async for attempt in AsyncRetrying(**self.retry_settings()):
                 with attempt:
                     value, raw = await client.chat.completions.create_with_completion(
-                        **self._request(self._mode, messages, response_model, params)
+                        **self.request_kwargs(self._mode, messages, response_model, params)
                     )
                     return self._completion(value, raw, started, counter[0])
             raise AssertionError("unreachable")  # pragma: no cover
         except (BackendUnavailable, ExtractionFailed):
             raise
         except Exception as exc:
-            raise self._failure(exc) from exc
+            raise self.failure(exc) from exc
         finally:
             _attempts.reset(token)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BackendUnavailable
-from .base import Backend, Completion, GenerationParams, Messages, T
+from .base import Backend, Completion, GenerationParams, Messages, T, WrappedBackend
 
 
 def recording_key(model: str, messages: Messages, response_model: type[Any], params: GenerationParams) -> str:
@@ -63,16 +63,12 @@ class ReplayBackend(Backend):
         return {"recordings": str(self.folder)}
 
 
-class RecordingBackend(Backend):
+class RecordingBackend(WrappedBackend):
     """Passes calls to ``inner`` and writes each answer where a ReplayBackend will find it."""
 
     def __init__(self, inner: Backend, folder: str | Path) -> None:
-        super().__init__()
-        self.inner = inner
+        super().__init__(inner)
         self.folder = Path(folder)
-        self.name = inner.name
-        self.model = inner.model
-        self.model_sha256 = inner.model_sha256
 
     def complete(self, messages: Messages, response_model: type[T], params: GenerationParams) -> Completion[T]:
         done = self.inner.complete(messages, response_model, params)

@@ -9,7 +9,7 @@ from typing import Any
 
 import jinja2
 
-from ..grounding import Grounder
+from ..pipeline.grounding import Grounder
 from ..outputs import Mark, segments, summary_marks
 from .scoring import FIELDS, SPAN_FIGURES, gold_span
 from .suite import CaseResult, SuiteRun

@@ -273,12 +273,12 @@ def score_spans(
     unlocated_gold: set[int] = set()
     unlocated: list[str] = []
     for j, g in enumerate(golds):
-        where = gold_span(article, g["text"])
-        if where is None:
+        found = gold_span(article, g["text"])
+        if found is None:
             unlocated_gold.add(j)
             unlocated.append(g["text"][:60] + (" (optional)" if g.get("optional") else ""))
         else:
-            located.append({"span": where, "text": g["text"], "optional": g.get("optional", False)})
+            located.append({"span": found, "text": g["text"], "optional": g.get("optional", False)})
     left_out = {i for i, j, _ in text_pairs if j in unlocated_gold}
     preds = [q for i, q in enumerate(quotes) if i not in left_out]
 

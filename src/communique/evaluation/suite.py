@@ -15,7 +15,7 @@ from ..backends.replay import RecordingBackend, ReplayBackend
 from ..errors import CommuniqueError, ConfigError
 from ..inputs import from_text
 from ..backends.openai import DEFAULT_OPENAI_MODEL
-from ..modelstore import DEFAULT_MODEL, MODELS, resolve
+from ..backends.modelstore import DEFAULT_MODEL, MODELS, resolve
 from ..schema.v1 import Summary
 from .scoring import FIELDS, CaseScore, SuiteScore, score_case
 

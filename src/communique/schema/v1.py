@@ -11,11 +11,11 @@ to ``str``), end exclusive: ``article[span.start:span.end]``.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION: Final = "1"
 
 
 class _Model(BaseModel):

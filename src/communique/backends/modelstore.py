@@ -14,9 +14,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
-from .errors import BackendUnavailable, ModelIntegrityError
+from .._resources import cache_dir
+from ..errors import BackendUnavailable, ModelIntegrityError
 
 _CHUNK = 8 * 1024 * 1024
 
@@ -71,11 +70,6 @@ MODELS: dict[str, ModelSpec] = {
     ),
 }
 DEFAULT_MODEL = "qwen2.5-coder-1.5b"
-
-
-def cache_dir() -> Path:
-    override = os.environ.get("COMMUNIQUE_CACHE_DIR")
-    return Path(override) if override else Path(platformdirs.user_cache_dir("communique"))
 
 
 def sha256_file(path: Path) -> str:

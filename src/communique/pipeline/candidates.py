@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .schema.v1 import DomainLabel
+from ..schema.v1 import DomainLabel
+from .text import ROLE_NOUNS
 
 _OPEN_DOUBLE = {"\u201c": "\u201d", "\u00ab": "\u00bb", "\u201e": "\u201c"}
 _CLOSE_DOUBLE = {"\u201d", "\u00bb"}
@@ -133,10 +134,6 @@ _DESCRIBED = re.compile(r"^(?P<who>[^.;!?\n]{2,160}?)\s+(?:described|called|term
 _NAME_SAYS = re.compile(rf"(?P<who>[A-Z][\w\u2019'-]*(?:\s+[A-Z][\w\u2019'-]*)+)\s+(?:{SPEECH_VERBS})\s*$")
 _SENTENCE_START = re.compile(r"[.!?]\s+|\n")
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "this", "that", "which", "who"}
-_ROLE_NOUNS = {
-    "army", "ministry", "government", "spokesman", "spokeswoman", "spokesperson", "official", "officials",
-    "minister", "president", "statement", "forces", "military", "office", "embassy", "agency", "source", "sources",
-}
 _CAP = r"[A-Z][\w\u2019'-]*"
 _FUNCTION_WORDS = r"(?:the|of|for|and|at|in|on|de|al|to|with|from|by|a|an)"
 # 'Riverside Athletic coach Marta Lindqvist': a lowercase role word, then a capitalised name at the end.
@@ -159,7 +156,7 @@ def clean_speaker(raw: str) -> str | None:
     elif not who.casefold().startswith(("the ", "a ", "an ")) and (m := _PERSON_OF.match(who)):
         who = m.group("name")
     words = who.split()
-    if not any(w[0].isupper() for w in words) and words[-1].casefold() not in _ROLE_NOUNS:
+    if not any(w[0].isupper() for w in words) and words[-1].casefold() not in ROLE_NOUNS:
         return None
     return who
 
@@ -209,6 +206,7 @@ def attach_cues(text: str, quotes: list[QuoteCandidate]) -> None:
         twin = next((o for o in quotes if o is not q and o.strong_cue and _same_words(o.text, q.text)), None)
         if twin is not None:
             cue = twin.strong_cue
+            assert cue is not None  # twin was chosen for having one
             q.cues.append(Cue(cue.speaker, cue.start, cue.end, "repeats"))
     # A quotation with no cue of its own right after another in the same paragraph, joined by a short
     # bridge ("... said in a statement."), continues the previous speaker.

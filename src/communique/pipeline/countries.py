@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from .errors import BackendUnavailable
+from ..errors import BackendUnavailable
 
 if TYPE_CHECKING:
     from .nlp import Analysis

@@ -1,15 +1,9 @@
-"""The OpenAI Batch API: many articles' model calls sent as batch jobs, answered within the completion
-window (up to 24 h) at half the price of the same calls made at once.
-
-Rounds. Each article's extraction is a plan of calls, and a later call may depend on an earlier answer
-(prompt v2 asks for parties and chairs, may re-ask rejected parties, then asks about domains and
-speakers). A round takes the next call of every unfinished article, writes them into one JSONL input
-file, uploads it (``files``), creates a batch (``batches``), polls it until it ends, reads its output
-and error files, and sends each answer back to its article's plan. An article whose plan is done is
-grounded, cached and written at once. Prompt v1 needs one round; v2 one or two (its three judgements
-need only the article and go together; a re-ask about rejected parties follows). An answer that fails
-validation is re-asked in the next round (instructor writes the re-ask), within the backend's
-``max_reasks``.
+"""The OpenAI Batch API client: chat-completions requests written into a JSONL input file, uploaded
+(``files``), submitted as a batch job (``batches``), polled until the job ends, and its output and
+error files read, all through the openai SDK; answers are parsed (and re-asks written) as instructor
+would. The calls are answered within the completion window (up to 24 h) at half the price of the same
+calls made at once. :class:`~communique.runs.openai_batch.OpenAIBatchRunner` drives many articles
+through it in rounds.
 
 Resume. A request's ``custom_id`` is a hash of the request itself, so a re-run asks identical questions
 under identical ids. Every batch created and every answer collected is kept in the ledger: a re-run
@@ -19,26 +13,27 @@ again, and submits only what no batch holds.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import openai
-from instructor.processing.response import handle_reask_kwargs, handle_response_model, process_response
+# instructor's top-level package does not export these three (1.17); its ``instructor.processing``
+# package does, in its __all__. They are imported here only: the Batch API sends instructor's requests
+# without instructor's client, so it prepares the request, parses the answer and writes the re-ask itself.
+from instructor.processing import handle_reask_kwargs, handle_response_model, process_response
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 from tenacity import Retrying, retry_if_exception
 
-from .backends.base import Completion
-from .backends.openai import MODES, OpenAIBackend, explain
-from .batch import BatchRunner, Record, Sink, Stats
-from .errors import BackendUnavailable, CommuniqueError, ConfigError, ExtractionFailed
-from .extraction import Call, Draft, Session, step
-from .inputs import Article, InputItem
-from .ledger import LedgerBackend
+from ..errors import BackendUnavailable, CommuniqueError, ConfigError, ExtractionFailed
+from ..ledger import Ledger
+from .base import Call, Completion
+from .openai import MODES, OpenAIBackend, explain
 
 ENDPOINT = "/v1/chat/completions"
 FINISHED = {"completed", "failed", "expired", "cancelled"}
@@ -59,25 +54,26 @@ class Request:
     attempt: int = 1
 
 
-class BatchClient:
-    """Upload, submit, poll and collect through the openai SDK, keeping every job and answer in the ledger."""
+class OpenAIBatchClient:
+    """Upload, submit, poll and collect through the openai SDK, keeping every job and answer in the ledger.
+    Requests are ``backend``'s (its model, mode, parameters, re-asks), sent through its server and key."""
 
-    def __init__(self, backend: OpenAIBackend, runner: BatchRunner, *, poll_interval: float = 30.0,
+    def __init__(self, backend: OpenAIBackend, ledger: Ledger | None, *, poll_interval: float = 30.0,
                  completion_window: str = "24h", max_requests: int = MAX_REQUESTS_PER_BATCH,
                  note: Callable[[str], None] = lambda line: None) -> None:
-        if runner.ledger is None:
+        if ledger is None:
             raise ConfigError("the Batch API mode keeps its jobs in the ledger; it needs one")
-        self.backend, self.ledger = backend, runner.ledger
-        self.mode = backend._mode or (backend.requested_mode if backend.requested_mode != "auto" else "json_schema")
+        self.backend, self.ledger = backend, ledger
+        self.mode = backend.mode or (backend.requested_mode if backend.requested_mode != "auto" else "json_schema")
         self.server = backend.base_url or "https://api.openai.com/v1"
         self.poll_interval, self.completion_window, self.max_requests = poll_interval, completion_window, max_requests
         self.note = note
-        self.client = openai.OpenAI(api_key=backend._secret, base_url=backend.base_url, timeout=backend.timeout, max_retries=0)
+        self.client = backend.sdk_client()
 
     def _retry(self, what: str, fn: Callable[[], Any], *, idempotent: bool = True) -> Any:
         """One SDK call with the backend's transport retries; a persistent failure names what failed.
         A call that is not idempotent is retried only when the server said it did nothing (HTTP 429)."""
-        settings = self.backend._retrying_kwargs()
+        settings = self.backend.retry_settings()
         if not idempotent:
             settings["retry"] = retry_if_exception(lambda e: isinstance(e, openai.RateLimitError))
         try:
@@ -85,13 +81,13 @@ class BatchClient:
                 with attempt:
                     return fn()
         except Exception as exc:
-            failure = self.backend._failure(exc)
+            failure = self.backend.failure(exc)
             raise BackendUnavailable(f"Batch API, {what}: {failure}") from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
     # -- requests ----------------------------------------------------------------------------------
     def request(self, call: Call) -> Request:
-        kwargs = self.backend._request(self.mode, call.messages, call.response_model, call.params)
+        kwargs = self.backend.request_kwargs(self.mode, call.messages, call.response_model, call.params)
         response_model, extra = kwargs.pop("response_model"), kwargs.pop("extra_body", {})
         kwargs.pop("max_retries")
         prepared, body = handle_response_model(response_model, mode=MODES[self.mode], **kwargs)
@@ -180,7 +176,7 @@ class BatchClient:
             got: dict[str, str | CommuniqueError] = {}
             for file_id in (batch.output_file_id, batch.error_file_id):
                 if file_id:
-                    text = self._retry(f"reading {file_id}", lambda f=file_id: self.client.files.content(f).text)
+                    text = self._retry(f"reading {file_id}", functools.partial(self._file_text, file_id))
                     got.update(self._read_results(batch_id, text))
         except BackendUnavailable as exc:
             if isinstance(exc.__cause__, openai.NotFoundError):  # gone for good: a re-run submits again
@@ -191,6 +187,9 @@ class BatchClient:
         why = "; ".join(e.message or e.code or "" for e in (batch.errors.data or [])) if batch.errors else ""
         ended = f"{batch_id} ended {batch.status}" + (f" ({why})" if why else "")
         return {c: got.get(c, BackendUnavailable(f"{ended} without answering this request")) for c in ids}
+
+    def _file_text(self, file_id: str) -> str:
+        return self.client.files.content(file_id).text
 
     def _read_results(self, batch_id: str, text: str) -> dict[str, str | CommuniqueError]:
         got: dict[str, str | CommuniqueError] = {}
@@ -222,103 +221,3 @@ class BatchClient:
                     f"{batch_id} answered this request with " + (f"HTTP {status}: " if status else "an error: ")
                     + (message or "no message"))
         return got
-
-
-@dataclass
-class Pending:
-    """An article whose plan waits for answers: one slot per call it asked together."""
-
-    item: InputItem
-    article: Article
-    session: Session
-    plan: Any
-    requests: list[Request] = field(default_factory=list)
-    outcomes: list[Completion[Any] | CommuniqueError | None] = field(default_factory=list)
-    started: float = field(default_factory=time.perf_counter)
-
-    def waiting(self) -> list[Request]:
-        return [r for r, o in zip(self.requests, self.outcomes) if o is None]
-
-
-class BatchAPIRunner:
-    """Drive every article's plan in rounds of Batch API jobs; records are written as articles finish."""
-
-    def __init__(self, runner: BatchRunner, client: BatchClient) -> None:
-        self.runner, self.client = runner, client
-        backend = runner.summariser.backend
-        self.ledger_backend = backend if isinstance(backend, LedgerBackend) else None
-
-    def _advance(self, p: Pending) -> Record | None:
-        """Send the answers (or the first error) into the plan: its next calls go into ``p``'s slots,
-        or the article is done and its record is returned."""
-        error = next((o for o in p.outcomes if isinstance(o, CommuniqueError)), None)
-        try:
-            calls = step(p.plan, error or (p.outcomes if p.requests else None))  # type: ignore[arg-type]
-            if isinstance(calls, Draft):
-                summary = self.runner.summariser._finish(p.session, calls, p.started)
-                return self.runner.finish(p.item, p.article, summary, p.started)
-        except CommuniqueError as exc:
-            return self.runner.finish(p.item, p.article, exc, p.started)
-        p.requests = [self.client.request(c) for c in calls]
-        p.outcomes = [None] * len(calls)
-        return None
-
-    def _settle(self, p: Pending, slot: int, answer: str | CommuniqueError, latency: float) -> None:
-        """Fill one slot with its completion or error, or put its re-ask in for the next round."""
-        request = p.requests[slot]
-        outcome = answer if isinstance(answer, CommuniqueError) else self.client.parse(request, answer)
-        if isinstance(outcome, Request):
-            p.requests[slot] = outcome
-            return
-        if isinstance(outcome, Completion):
-            outcome.latency_s = latency
-        p.outcomes[slot] = outcome
-        if self.ledger_backend is not None:
-            call = request.call
-            self.ledger_backend.log(call.response_model, call.params, outcome if isinstance(outcome, Completion) else None,
-                                    outcome if isinstance(outcome, CommuniqueError) else None, latency,
-                                    (p.article.id, p.article.sha256))
-
-    def run(self, items: Iterable[InputItem], sink: Sink, *, on_record: Callable[[Record], None] | None = None) -> Stats:
-        stats = Stats(price_factor=0.5)
-
-        def emit(record: Record) -> None:
-            sink.write(record)
-            stats.add(record)
-            if on_record:
-                on_record(record)
-
-        pending: list[Pending] = []
-        for item in items:
-            article = self.runner.begin(item)
-            if isinstance(article, Record):
-                emit(article)
-                continue
-            session = self.runner.summariser._session(article)
-            p = Pending(item, article, session, session.plan())
-            if (record := self._advance(p)) is not None:
-                emit(record)
-            else:
-                pending.append(p)
-
-        round_ = 0
-        while pending:
-            round_ += 1
-            self.client.note(f"Batch API round {round_}: {len(pending)} article(s) waiting for an answer")
-            submitted = time.perf_counter()
-            answers = self.client.answers([r for p in pending for r in p.waiting()])
-            latency = time.perf_counter() - submitted
-            still: list[Pending] = []
-            for p in pending:
-                for slot, request in enumerate(p.requests):
-                    if p.outcomes[slot] is None:
-                        self._settle(p, slot, answers[request.custom_id], latency)
-                failed = any(isinstance(o, CommuniqueError) for o in p.outcomes)
-                if not failed and any(o is None for o in p.outcomes):  # a re-ask goes out next round
-                    still.append(p)
-                elif (record := self._advance(p)) is not None:
-                    emit(record)
-                else:
-                    still.append(p)
-            pending = still
-        return stats

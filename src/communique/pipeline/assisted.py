@@ -22,13 +22,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
+from ..inputs import Article
+from ..prompting import PromptVersion
+from ..schema.v1 import DomainLabel, PartyKind, Rejection
 from . import candidates, countries, dates, guard, nlp
 from .drafts import Draft, DraftChair, DraftDomain, DraftEvent, DraftParty, DraftQuote
-from .extraction import Question, Step
-from .grounding import TITLE_WORDS, Grounder, normalise
-from .inputs import Article
-from .prompting import PromptVersion
-from .schema.v1 import DomainLabel, PartyKind, Rejection
+from .grounding import Grounder
+from .session import Question, Step
+from .text import RANKS, TITLE_WORDS, normalise
 
 MAX_PARTIES = 12
 MAX_CHAIRS = 6
@@ -62,7 +63,7 @@ class PartyNames(BaseModel):
 def _picks_model(options: list[str], numbers: bool = False) -> type[BaseModel]:
     """The common-field check's answer: the chosen wordings, or (``numbers``) their numbers from 1."""
     choice = Literal[tuple(range(1, len(options) + 1) if numbers else options)]  # type: ignore[valid-type]
-    return create_model("FieldPicks", fields=(list[choice], Field(max_length=len(options))))  # type: ignore[call-overload]
+    return create_model("FieldPicks", fields=(list[choice], Field(max_length=len(options))))  # type: ignore[valid-type]
 
 
 def _speakers_model(keys: list[str]) -> type[BaseModel]:
@@ -137,15 +138,11 @@ def people_in(reading: Reading) -> list[str]:
             seen.setdefault(normalise(name), name)
 
     def tokens(n: str) -> set[str]:
-        return {w for w in re.findall(r"\w+", normalise(n)) if w not in _RANKS}
+        return {w for w in re.findall(r"\w+", normalise(n)) if w not in RANKS}
 
     names = list(dict.fromkeys(full_name(reading, n) for n in seen.values()))
     names = [n for n in names if not any(len(m) > len(n) and tokens(n) <= tokens(m) for m in names)]
     return names[:MAX_HINTS]
-
-
-_RANKS = {"cmde", "vadm", "radm", "rear", "vice", "adm", "lt", "gen", "col", "brig", "maj", "capt", "cdr", "sgt", "shri",
-          "smt", "mr", "mrs", "ms", "dr", "prof", "hon", "premier", "vice-premier", "fm", "chairperson"}
 
 
 def strip_title(reading: Reading, phrase: str) -> str:
@@ -162,13 +159,13 @@ def strip_title(reading: Reading, phrase: str) -> str:
 
     def titleish(word: str) -> bool:
         parts = [p.strip(".,()").casefold() for p in word.split("-")]
-        return all(p in _RANKS or p in nouns or p.removesuffix("s") in nouns or p in adjectives or countries.canonical(p) is not None
+        return all(p in RANKS or p in nouns or p.removesuffix("s") in nouns or p in adjectives or countries.canonical(p) is not None
                    for p in parts if p)
 
     people = {normalise(_POSSESSIVE.sub("", e.text)) for e in reading.analysis.of("PERSON")}
     cut = 0
     while cut < len(words) - 1 and titleish(words[cut]):
-        if normalise(" ".join(words[cut:])) in people and words[cut].strip(".,").casefold() not in _RANKS | TITLE_WORDS:
+        if normalise(" ".join(words[cut:])) in people and words[cut].strip(".,").casefold() not in RANKS | TITLE_WORDS:
             break  # 'Ram Nath Adhikari' is a person's whole name, though 'ram' is an English word
         cut += 1
     while cut > 0:
@@ -515,7 +512,7 @@ def clean_speaker(reading: Reading, speaker: str | None) -> str | None:
             speaker = _POSSESSIVE.sub("", people[0].text)
     last = speaker.split()[-1].casefold().removesuffix("s")
     nouns, _ = nlp.common_words()
-    if last in nouns and last in _BODY_HEADS | _RANKS | TITLE_WORDS | {"spokesperson", "spokesman", "spokeswoman", "statement"}:
+    if last in nouns and last in _BODY_HEADS | RANKS | TITLE_WORDS | {"spokesperson", "spokesman", "spokeswoman", "statement"}:
         return speaker  # a body, an office or a document ('Israel's Defense Ministry'), not a person's name
     if speaker[:1].isupper() and not speaker.casefold().startswith("the "):
         speaker = strip_title(reading, speaker)

@@ -8,52 +8,16 @@ quotation marks, dashes and whitespace (``normalised``); then fuzzy alignment wi
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
 from rapidfuzz import fuzz
 
+from ..schema.v1 import Alignment, Chair, Domain, Event, Party, Quote, QuoteKind, Rejection, Span
 from .candidates import CHAIR_WORDS
 from .drafts import Draft, DraftChair
-from .schema.v1 import Alignment, Chair, Domain, Event, Party, Quote, QuoteKind, Rejection, Span
-
-_QUOTES = str.maketrans(
-    {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"', "\u2033": '"',
-        "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ",
-    }
-)
-
-
-def normalise_with_map(text: str) -> tuple[str, list[int]]:
-    """Case-folded text with quote marks, dashes and whitespace unified, and for each of its characters
-    the offset of the original character it came from."""
-    out: list[str] = []
-    index: list[int] = []
-    in_space = False
-    for i, ch in enumerate(text):
-        ch = unicodedata.normalize("NFKC", ch).translate(_QUOTES)
-        if ch.isspace():
-            if not in_space and out:
-                out.append(" ")
-                index.append(i)
-            in_space = True
-            continue
-        in_space = False
-        for c in ch.casefold():
-            out.append(c)
-            index.append(i)
-    if out and out[-1] == " ":
-        out.pop()
-        index.pop()
-    return "".join(out), index
-
-
-def normalise(text: str) -> str:
-    return normalise_with_map(text)[0]
+from .text import normalise, normalise_with_map, split_title
 
 
 @dataclass
@@ -136,25 +100,7 @@ def _closest(starts: list[int], near: int | None) -> int:
     return starts[0] if near is None else min(starts, key=lambda s: abs(s - near))
 
 
-# Words that are titles or ranks, not names: moved from a chair's name to its title.
-TITLE_WORDS = {
-    "general", "gen", "lieutenant", "lt", "colonel", "col", "major", "maj", "admiral", "adm", "brigadier",
-    "commander", "captain", "capt", "marshal", "minister", "president", "prime", "director", "secretary",
-    "ambassador", "chairman", "chair", "inspector", "chief", "deputy", "head", "king", "queen", "prince",
-    "sheikh", "mr", "mrs", "ms", "dr", "prof", "sir", "dame", "his", "her", "excellency", "the",
-}
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'\u201c])")
-
-
-def split_title(name: str) -> tuple[str, str]:
-    """'General Doukur Darmy' -> ('Doukur Darmy', 'General')."""
-    words = name.split()
-    cut = 0
-    while cut < len(words) - 1 and words[cut].strip(".,").casefold() in TITLE_WORDS:
-        cut += 1
-    if not words[cut:] or not words[cut][:1].isupper():  # 'Inspector General of the ...' is an office
-        return name, ""
-    return " ".join(words[cut:]), " ".join(words[:cut])
 
 
 def limit_sentences(text: str, n: int = 3) -> str:

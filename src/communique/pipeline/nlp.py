@@ -19,16 +19,17 @@ import re
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from .errors import BackendUnavailable, ModelIntegrityError
+from ..errors import BackendUnavailable, ModelIntegrityError
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.pipeline import Lemmatizer
     from spacy.tokens import Doc, Span as SpacySpan
 
 _ENDS = re.compile(r"[.!?:;][\"'\u201d\u2019)\]]*(?:\s+[\"'\u201c\u2018\u00ab]+)?$")
-_MANIFEST = Path(__file__).resolve().parent / "data" / "spacy_model.json"
+_MANIFEST = Path(__file__).resolve().parent.parent / "data" / "spacy_model.json"
 _INSTALL = 'pip install "communique[nlp]"'
 
 
@@ -76,8 +77,14 @@ def pipeline() -> Language:
 def common_words() -> tuple[frozenset[str], frozenset[str]]:
     """English common nouns and adjectives (the WordNet-derived lemma index shipped with the pipeline):
     used to tell an office ('Deputy Minister') or a body ('Working Group') from a person's name."""
-    lookups = pipeline().get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    lookups = lemma_index()
     return frozenset(lookups["noun"]), frozenset(lookups["adj"])
+
+
+def lemma_index() -> Any:
+    """The lemmatizer's ``lemma_index`` table: English words by part of speech (WordNet-derived)."""
+    lemmatizer = cast("Lemmatizer", pipeline().get_pipe("lemmatizer"))
+    return lemmatizer.lookups.get_table("lemma_index")
 
 
 @dataclass(frozen=True)

@@ -631,7 +631,7 @@ def _verb_read_as_name(t: Token) -> bool:
 @cache
 def _verbs() -> frozenset[str]:
     """English verbs (the WordNet-derived index shipped with the pipeline)."""
-    table = nlp.pipeline().get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    table = nlp.lemma_index()
     return frozenset(table["verb"])
 
 

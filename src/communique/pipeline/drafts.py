@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from .schema.v1 import DomainLabel, PartyKind, Rejection
+from ..schema.v1 import DomainLabel, PartyKind, Rejection
 
 
 class DraftParty(BaseModel):
