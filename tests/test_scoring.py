@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from communique.evaluation.scoring import (
     SuiteScore, gold_span, name_similarity, normalise_name, score_case, span_overlap, token_f1,
 )
 from communique.schema.v1 import Chair, Domain, DomainLabel, Party, Provenance, Quote, Span, Summary
+from conftest import ROOT
 
 ARTICLE = 'Wang Yi met Ali. "We agree on trade," Wang Yi said. Gen. Ali chaired.'
 PROV = Provenance(prompt_id="p", prompt_version="1", prompt_hash="h", backend="b", model="m",
@@ -206,3 +209,15 @@ def test_speaker_confusion_table() -> None:
     ]
     totals = SuiteScore([score, score]).totals()["speaker_confusion"]
     assert {(r["gold"], r["predicted"]): r["count"] for r in totals}[("Ana Kessel", "Kessel")] == 2
+
+
+def test_each_prompt_version_gates_against_its_own_baseline_by_default(tmp_path: Path) -> None:
+    """A folder that keeps a baseline per version (evals/ does for v3 and v4) gates each version
+    against its own; a folder with only baseline.json uses it for every version."""
+    from communique.evaluation.suite import default_baseline
+
+    (tmp_path / "baseline.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "baseline.v4.json").write_text("{}", encoding="utf-8")
+    assert default_baseline(tmp_path, "4") == tmp_path / "baseline.v4.json"
+    assert default_baseline(tmp_path, "2") == tmp_path / "baseline.json"
+    assert default_baseline(ROOT / "evals", "3") == ROOT / "evals" / "baseline.v3.json"

@@ -215,7 +215,8 @@ def eval_(
         bool, typer.Option("--gate-cases/--gate-totals", help="--gate each case's scores as well as the micro totals (default), or the totals only")
     ] = True,
     baseline: Annotated[
-        Optional[Path], typer.Option("--baseline", help="Baseline file for --gate and --update-baseline (default: <cases folder>/baseline.json)")
+        Optional[Path], typer.Option("--baseline", help="Baseline file for --gate and --update-baseline (default: <cases folder>/baseline.v<N>.json "
+                     "for prompt version N when that file exists, else <cases folder>/baseline.json)")
     ] = None,
     update_baseline: Annotated[bool, typer.Option("--update-baseline", help="Accept these scores as the baseline")] = False,
     compare: Annotated[
@@ -236,6 +237,7 @@ def eval_(
     from .errors import ConfigError
     from .evaluation import reports
     from .evaluation import suite as ev
+    from .prompting import get_prompt
 
     def say(line: str) -> None:
         typer.echo(line, err=True)
@@ -248,7 +250,7 @@ def eval_(
         settings = ev.Settings.load(folder, fallback=suite)
         selected = ev.load_cases(folder, only.split(",") if only else None)
         replay_from = recordings if recordings is not None else ev.default_recordings(folder)
-        baseline_path = baseline if baseline is not None else folder / "baseline.json"
+        baseline_path = baseline if baseline is not None else ev.default_baseline(folder, get_prompt(prompt_version).version)
         variants = [(prompt_version, model)]
         if compare:
             a, b = compare.split(",")

@@ -327,8 +327,15 @@ def gate(run: SuiteRun, baseline: dict[str, Any], tolerance: float, *, per_case:
     return problems
 
 
+def default_baseline(folder: Path, version: str) -> Path:
+    """The baseline of a prompt version in a cases folder: ``baseline.v<N>.json`` when the folder keeps
+    one per version, else ``baseline.json``."""
+    own = folder / f"baseline.v{version}.json"
+    return own if own.exists() else folder / "baseline.json"
+
+
 def read_baseline(path: Path) -> dict[str, Any] | None:
-    """The baseline file (``--baseline``, default ``<cases folder>/baseline.json``), or None."""
+    """The baseline file (``--baseline``, default :func:`default_baseline`), or None."""
     if not path.exists():
         return None
     data = _read_json(path)
