@@ -127,3 +127,19 @@ def test_stdin_jsonl_is_every_record(tmp_path: Path, seed_text: str) -> None:
     assert done.returncode == 0, done.stderr.decode()
     records = [json.loads(line) for line in done.stdout.splitlines()]
     assert [(r["id"], r["status"]) for r in records] == [("one", "ok"), ("two", "ok")]
+
+
+def test_bad_prompt_version_or_deadline_fails_before_the_ledger_is_opened(tmp_path: Path) -> None:
+    """The call log wraps the backend as the summariser builds it: a prompt version or a deadline that
+    fails its check stops the command with exit 2 before the ledger file is created."""
+    from typer.testing import CliRunner
+
+    from communique.cli import app
+
+    article = tmp_path / "a.txt"
+    article.write_text("Officials of Chile and Peru met in Lima on Friday to review the customs pact.", encoding="utf-8")
+    for bad in (["--prompt-version", "99"], ["--deadline", "-5"]):
+        db = tmp_path / f"ledger{len(bad[1])}.sqlite"
+        done = CliRunner().invoke(app, ["summarise", str(article), "--db", str(db), *bad])
+        assert done.exit_code == 2, done.output
+        assert not db.exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -58,14 +59,19 @@ class Summariser:
         prompt_version: str = DEFAULT_PROMPT_VERSION,
         max_chunk_chars: int = chunking.MAX_CHUNK_CHARS,
         deadline: float | Literal["auto"] | None = "auto",
+        wrap: Callable[[Backend, PromptVersion], Backend] | None = None,
         **backend_options: Any,
     ) -> None:
+        """``wrap``: called with the backend once it is built (after the prompt version and the deadline
+        are checked) and this summariser's prompt; what it returns is the backend used, e.g. a
+        :class:`~communique.runs.calllog.CallLog` around it."""
         self.prompt: PromptVersion = get_prompt(prompt_version)
         self.max_chunk_chars = max_chunk_chars
         check_deadline(deadline)
         #: Seconds per article: "auto" scales with the article's length (see communique.deadline), None: none.
         self.deadline = deadline
-        self.backend = backend if isinstance(backend, Backend) else create_backend(backend, model=model, **backend_options)
+        built = backend if isinstance(backend, Backend) else create_backend(backend, model=model, **backend_options)
+        self.backend = wrap(built, self.prompt) if wrap is not None else built
         self.params = GenerationParams.from_mapping(self.prompt.parameters)
 
     def start(self, article: ArticleLike) -> Session:

@@ -13,7 +13,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
 import typer
 
@@ -55,7 +55,7 @@ ApiKeyOpt = Annotated[
 ModeOpt = Annotated[str, typer.Option("--mode", help="openai structured-output mode: auto, json_schema, json, md_json, tools")]
 
 
-def backend_options(backend: str, base_url: str | None, api_key: str | None, mode: str) -> dict[str, object]:
+def backend_options(backend: str, base_url: str | None, api_key: str | None, mode: str) -> dict[str, Any]:
     if backend == "openai":
         return {"base_url": base_url, "api_key": api_key, "mode": mode}
     return {}
@@ -95,12 +95,10 @@ def summarise(
     """Summarise one article (printed as JSON or Markdown) or many (JSONL records, or files in --out)."""
     import asyncio
 
-    from .api import Summariser, check_deadline
-    from .backends import create_backend
+    from .api import Summariser
     from .errors import ConfigError
     from .inputs import iter_inputs
     from .ledger import Ledger
-    from .prompting import get_prompt
     from .runs.calllog import CallLog
     from .runs.progress import progress_printer
     from .runs.records import Sink
@@ -120,17 +118,18 @@ def summarise(
         if single:
             article = items[0].load()  # bad input fails before any model is loaded
             items = [replace(items[0], load=lambda: article)]
-        # What Summariser(backend, ...) checks, in its order (a bad prompt version or deadline fails before a
-        # model is loaded), so that the model's backend can be wrapped in the call log before it is built.
-        prompt = get_prompt(prompt_version)
-        seconds = deadline_value(deadline)
-        check_deadline(seconds)
-        model_backend = create_backend(backend, model=model, **backend_options(backend, base_url, api_key, mode))
+        # Every call is logged: the call log wraps the backend as the summariser builds it, and the ledger
+        # is opened only once the prompt version, the deadline and the backend have passed their checks.
+        summariser = Summariser(
+            backend, model=model, prompt_version=prompt_version, deadline=deadline_value(deadline),
+            wrap=lambda inner, prompt: CallLog(inner, Ledger(db), prompt),
+            **backend_options(backend, base_url, api_key, mode),
+        )
     except CommuniqueError as exc:
         raise fail(exc) from None
-    ledger = Ledger(db)
-    call_log = CallLog(model_backend, ledger, prompt)
-    summariser = Summariser(call_log, prompt_version=prompt_version, deadline=seconds)
+    call_log = summariser.backend
+    assert isinstance(call_log, CallLog)
+    ledger = call_log.ledger
     runner = Runner(summariser, ledger, use_cache=cache)
     if single:
         record = asyncio.run(runner.summarise_item(items[0]))
@@ -147,6 +146,7 @@ def summarise(
             from .backends.openai_batch import OpenAIBatchClient
             from .runs.openai_batch import OpenAIBatchRunner
 
+            model_backend = call_log.unwrap()
             assert isinstance(model_backend, OpenAIBackend)  # --batch-api needs --backend openai, checked above
             client = OpenAIBatchClient(model_backend, ledger, poll_interval=poll_interval, note=progress.note)
             stats = OpenAIBatchRunner(runner, client, call_log).run(items, sink, on_record=progress.record)
