@@ -187,6 +187,8 @@ def test_leading_words_inside_quotations_or_earlier_years_are_no_evidence() -> N
         ("Trade ministers of Chile and Peru met in Lima on Friday to review the customs pact.", "Lima"),
         ("The two navies held their fifth round of staff talks at Kochi this week.", "Kochi"),
         ("Officials from both countries agreed to widen cooperation in farming.", None),
+        ("Kenya and Uganda agree on rail data\n\nNAIROBI, March 3 – Officials agreed on Monday to share rail data.", "NAIROBI"),
+        ("Kenya and Uganda agreed to share rail data.\n\nNairobi, however, wants more ports to join.", None),
     ],
 )
 def test_event_place_is_the_dateline_or_where_it_happened(text: str, place: str | None) -> None:

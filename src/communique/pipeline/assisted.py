@@ -657,6 +657,7 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
 
 
 _OPENING = 1200  # characters: a headline, a dateline and the opening paragraph
+_DATELINE_END = re.compile(r"\s*[,:(\u2013\u2014-]")  # 'RABAT, Jan 17', 'NEW DELHI:', 'BEIJING (Reuters) -'
 
 
 def event_place(reading: Reading) -> str | None:
@@ -667,9 +668,12 @@ def event_place(reading: Reading) -> str | None:
             break
         if ent.label_ not in ("GPE", "LOC", "FAC") or not reading.usable(ent.start_char, ent.end_char):
             continue
-        before = reading.text[: ent.start_char]
-        dateline = not before.strip() or before.rstrip().endswith("\n")
-        if dateline and re.match(r"\s*[,:(\u2013\u2014-]", reading.text[ent.end_char :]):
+        line_start = reading.text.rfind("\n", 0, ent.start_char) + 1
+        # A dateline's place opens the text, or opens a line in capitals ('BEIJING-UNS/AFP:'); a paragraph
+        # that opens 'Beijing, however, ...' is not one.
+        opens_line = not reading.text[line_start : ent.start_char].strip()
+        dateline = opens_line and (ent.text.isupper() or not reading.text[: ent.start_char].strip())
+        if dateline and _DATELINE_END.match(reading.text, ent.end_char):
             return ent.text
         if _place(reading, ent.start_char, ent.end_char):
             return ent.text
