@@ -89,6 +89,18 @@ def test_co_chairs_are_kept() -> None:
     assert names == ["Ingrid Solberg", "Tomas Berg"]
 
 
+def test_a_place_the_pipeline_tags_as_a_person_is_not_a_chair() -> None:
+    r = reading(
+        "The foreign ministers of Peru and Chile met in Goa on Friday on the sidelines of a regional forum.\n\n"
+        "Peruvian Foreign Minister Ana Rojas led her country's delegation, and the talks in Goa covered fisheries."
+    )
+    assert {e.label for e in r.analysis.entities if e.text == "Goa"} == {"PERSON"}  # the pipeline's mistake
+    chair, why = assisted.check_chair(r, "Goa", [])
+    assert chair is None and why == "a place, not a person"
+    chair, why = assisted.check_chair(r, "Ana Rojas", [])
+    assert chair is not None and chair.name == "Ana Rojas"
+
+
 ARTICLE_QUOTES = (
     "Finance Minister Lena Varga met her counterpart Piet Janssen in Vienna on Friday.\n\n"
     "\u201cWe agreed to open a new chapter,\u201d Varga said.\n\n"

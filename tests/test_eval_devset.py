@@ -238,14 +238,15 @@ def test_reports_show_spans_confusion_and_error_rows(tmp_path: Path) -> None:
     paths = reports.write_all(run, tmp_path / "out", {"quotes": 0.9})
     scores = json.loads(paths["json"].read_text(encoding="utf-8"))
     totals = scores["totals"]
-    assert (totals["spans"]["exact"]["tp"], totals["spans"]["exact"]["fp"], totals["spans"]["exact"]["fn"]) == (0, 1, 1)
+    # b_wine failed, so its gold quote is missed too.
+    assert (totals["spans"]["exact"]["tp"], totals["spans"]["exact"]["fp"], totals["spans"]["exact"]["fn"]) == (0, 1, 2)
     assert (totals["spans"]["overlap"]["tp"], totals["spans"]["overlap"]["fp"]) == (1, 0)
     assert totals["speaker_confusion"] == [{"gold": "Ana Kessel", "predicted": hostile, "right": False, "count": 1}]
     assert scores["errors"] == {"b_wine": "the fake backend is down"}
 
     md = paths["markdown"].read_text(encoding="utf-8")
-    assert "| exact span | 0.000 | 0.000 | **0.000** | 0 | 1 | 1 |" in md
-    assert "| overlap span (≥ half the shorter) | 1.000 | 1.000 | **1.000** | 1 | 0 | 0 |" in md
+    assert "| exact span | 0.000 | 0.000 | **0.000** | 0 | 1 | 2 |" in md
+    assert "| overlap span (≥ half the shorter) | 1.000 | 0.500 | **0.667** | 1 | 0 | 1 |" in md
     assert f"| Ana Kessel | {hostile} | 1 | ❌ |" in md
     assert "- **b_wine**: error: the fake backend is down" in md and "| b_wine | error |" in md
     assert '<error message="the fake backend is down"' in paths["junit"].read_text(encoding="utf-8")
@@ -261,7 +262,34 @@ def test_a_case_that_crashes_is_an_error_row(tmp_path: Path) -> None:
     cases = ev.load_cases(make_devset(tmp_path))
     run = ev.run(FakeSummariser({"a_fisheries": perfect_a, "b_wine": RuntimeError("boom")}), cases)  # type: ignore[arg-type]
     assert [r.case.id for r in run.failed] == ["b_wine"] and run.failed[0].error == "RuntimeError: boom"
-    assert [c.case for c in run.score.cases] == ["a_fisheries"]
+    # The failed case stays in the totals as one that found nothing: each of its gold items is missed.
+    fisheries, wine = run.score.cases
+    assert (fisheries.case, wine.case) == ("a_fisheries", "b_wine")
+    gold = next(c.gold for c in cases if c.id == "b_wine")
+    assert wine.fields["parties"].fn == len([p for p in gold["parties"] if not p.get("optional")]) > 0
+    assert all(f.tp == 0 and f.fp == 0 for f in wine.fields.values())
+    assert run.score.micro()["parties"].recall < 1.0
+
+
+def test_an_eval_whose_cases_all_fail_scores_nothing_and_exits_8(tmp_path: Path) -> None:
+    """Replaying from a folder with no recordings fails every case: the totals must not read as perfect
+    (an empty run once scored 1.000 on every field and exited 0)."""
+    folder = make_devset(tmp_path)
+    empty = tmp_path / "no-recordings"
+    empty.mkdir()
+    out = tmp_path / "out"
+    done = subprocess.run(
+        cli("eval", "--cases", str(folder), "--out", str(out), "--backend", "replay", "--recordings", str(empty),
+            "--prompt-version", "1"),
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 8, done.stdout + done.stderr
+    assert "2 of 2 case(s) failed" in done.stdout + done.stderr
+    scores = json.loads((out / "scores.json").read_text(encoding="utf-8"))
+    assert {f: scores["totals"]["fields"][f]["f1"] for f in ("parties", "chairs", "domains")} == {
+        "parties": 0.0, "chairs": 0.0, "domains": 0.0}
+    assert set(scores["errors"]) == {"a_fisheries", "b_wine"}
+    assert "Each failed case counts as one that found nothing" in (out / "report.md").read_text(encoding="utf-8")
 
 
 # -- the CLI: --cases DIR --only ..., --baseline, --recordings -----------------------------------------

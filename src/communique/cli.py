@@ -3,7 +3,8 @@
 Exit codes: 0 success; 1 unexpected error; 2 bad usage or configuration; 3 bad input (missing,
 empty, binary, undecodable, too large); 4 backend unavailable; 5 model integrity check failed;
 6 extraction failed (the model never gave a valid answer); 7 eval regression gate failed; 8 a run of
-many articles finished with failed records; 130 interrupted (finished records are kept).
+many articles finished with failed records, or an eval with failed cases (its reports are written, and
+a failed case counts as one that found nothing); 130 interrupted (finished records are kept).
 """
 
 from __future__ import annotations
@@ -300,11 +301,14 @@ def eval_(
             say(f"communique: error: cannot write the baseline {baseline_path}: {exc.strerror or exc}; pass --baseline FILE")
             raise typer.Exit(2) from None
     if run.failed:
-        say(f"{len(run.failed)} case(s) failed: " + "; ".join(f"{r.case.id}: {r.error}" for r in run.failed))
+        say(f"communique: {len(run.failed)} of {len(run.results)} case(s) failed, each scored as finding nothing: "
+            + "; ".join(f"{r.case.id}: {r.error}" for r in run.failed))
     if problems:
         for line in problems:
             say(f"communique: gate: {line}")
         raise typer.Exit(7)
+    if run.failed:
+        raise typer.Exit(8)
 
 
 @prompts_app.command("list")

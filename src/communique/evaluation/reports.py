@@ -147,6 +147,8 @@ def comparison(runs: list[SuiteRun]) -> list[list[str]]:
         rows.append([f"{k} span", *(f"{v:.3f}" for v in values), f"{values[-1] - values[0]:+.3f}"])
     inv = [t["invented_chairs"] for t in totals]
     rows.append(["invented_chairs", *(str(v) for v in inv), f"{inv[-1] - inv[0]:+d}"])
+    failed = [len(r.failed) for r in runs]
+    rows.append(["failed cases", *(str(v) for v in failed), f"{failed[-1] - failed[0]:+d}"])
     secs = [sum(x.seconds for x in r.results) / max(1, len(r.results)) for r in runs]
     rows.append(["seconds/case", *(f"{v:.1f}" for v in secs), f"{secs[-1] - secs[0]:+.1f}"])
     return rows

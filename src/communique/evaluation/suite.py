@@ -254,7 +254,9 @@ class SuiteRun:
 
     @property
     def score(self) -> SuiteScore:
-        return SuiteScore([r.score for r in self.results if r.score is not None])
+        """The micro scores over every case; a failed case counts as one that found nothing (each of its
+        gold items missed), so a run whose cases fail cannot score well."""
+        return SuiteScore([r.score or score_case(r.case.id, r.case.article, r.case.gold, None) for r in self.results])
 
     @property
     def failed(self) -> list[CaseResult]:
