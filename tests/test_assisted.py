@@ -4,6 +4,8 @@ and its pinned pipeline). The articles are made up for these tests."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from communique.pipeline import assisted, candidates, countries, nlp
@@ -218,3 +220,51 @@ def test_field_check_by_numbers_maps_back_to_the_wordings() -> None:
     assert model.model_validate({"fields": [1, 3]}).fields == [1, 3]
     with pytest.raises(ValueError):
         model.model_validate({"fields": [4]})  # no fourth field was offered
+
+
+def test_a_verb_the_answer_copied_before_a_field_is_dropped() -> None:
+    r = reading(
+        "The coast guards agreed to improve maritime security capabilities and discussed expanding bilateral "
+        "exercises, enhanced interoperability at sea and a coordinated patrol."
+    )
+    assert assisted.ground_field(r, "improve maritime security capabilities") == "maritime security capabilities"
+    assert assisted.ground_field(r, "expanding bilateral exercises") == "bilateral exercises"
+    # A participle that describes the field is part of it.
+    assert assisted.ground_field(r, "enhanced interoperability at sea") == "enhanced interoperability at sea"
+    assert assisted.ground_field(r, "coordinated patrol") == "coordinated patrol"
+
+
+def run_assisted(text: str, answers: dict[str, Any]) -> Any:
+    """Drive strategy ``assisted`` (prompt v5) with made-up answers, keyed by question template."""
+    from communique.inputs import from_text
+    from communique.prompting import get_prompt
+
+    steps = assisted.assisted(from_text(text, id="t"), get_prompt("5"))
+    questions = next(steps)
+    try:
+        while True:
+            batch = questions if isinstance(questions, tuple) else (questions,)
+            replies = tuple(q.response_model.model_validate(answers[q.template](q) if callable(answers[q.template]) else answers[q.template])
+                            for q in batch)
+            questions = steps.send(replies if isinstance(questions, tuple) else replies[0])
+    except StopIteration as done:
+        return done.value
+
+
+def test_a_checked_common_field_the_article_gives_in_the_same_phrase_as_a_listed_one_is_not_added_again() -> None:
+    text = (
+        "India and Saudi Arabia reviewed joint exercises and industry cooperation, and agreed to enhance defence "
+        "industry cooperation.\n\nA Defence Industry interaction was also organised for the delegation. The sides "
+        "also discussed cyber security."
+    )
+    numbers = lambda q: {"fields": list(range(1, len(q.context["candidates"]) + 1))}  # noqa: E731  every field offered
+    draft = run_assisted(text, {
+        "parties_chairs": {"parties": ["India", "Saudi Arabia"], "chairs": []},
+        "domains": {"fields": ["joint exercises", "industry cooperation"]},
+        "mentions": numbers,
+    })
+    wordings = [d.wording for d in draft.domains]
+    # 'defence industry' is found in 'defence industry cooperation', where the listed 'industry cooperation' is too.
+    assert wordings[:2] == ["joint exercises", "industry cooperation"]
+    assert not any("defence industry" in w.casefold() for w in wordings)
+    assert "cyber security" in [w.casefold() for w in wordings]  # a checked field of its own is still added

@@ -460,12 +460,31 @@ def ground_field(reading: Reading, field: str) -> str | None:
     field = _LEAD_IN.sub("", field).strip()
     if len(field) < 2 or normalise(field) in _GENERIC or countries.canonical(field) is not None:
         return None  # too general, or a country's name
-    if reading.occurrences(field):
-        return field
+    if spans := reading.occurrences(field):
+        return _without_verb(reading, field, spans[0])
     span = reading.grounder.locate_words(field)
     if span is not None and span.score >= 50 and reading.usable(span.start, span.end):
         return field
     return None
+
+
+_VERB_TAGS = {"VB", "VBG", "VBP", "VBZ", "VBD"}
+
+
+def _without_verb(reading: Reading, field: str, where: tuple[int, int]) -> str | None:
+    """The field without a verb the answer copied before it, as the article's parse reads it: 'improve
+    maritime security capabilities' is 'maritime security capabilities', 'expanding bilateral
+    exercises' is 'bilateral exercises'. A participle that describes the field stays ('enhanced
+    interoperability', 'coordinated patrol'); a phrase left with no noun is no field."""
+    span = reading.analysis.doc.char_span(*where, alignment_mode="expand")
+    if span is None or len(span) < 2 or span[0].tag_ not in _VERB_TAGS or span[0].dep_ in ("amod", "compound", "nmod"):
+        return field
+    rest = [t for t in span[1:]]
+    while rest and (rest[0].pos_ in ("DET", "PART", "ADP", "AUX") or rest[0].tag_ == "PRP$"):
+        rest = rest[1:]
+    if not any(t.pos_ in ("NOUN", "PROPN") for t in rest):
+        return None
+    return reading.text[rest[0].idx : where[1]]
 
 
 # -- quotes -----------------------------------------------------------------------------------------
@@ -628,9 +647,14 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
     picks = [wordings[n - 1] if by_number else n for n in picked.fields] if picked is not None else []
     chosen = {w.casefold() for w in picks}
     words_of = lambda t: set(re.findall(r"\w+", t.casefold()))  # noqa: E731
+    # A common field the check accepted is another wording of one already listed when their words hold
+    # one another, or when the article gives them as one phrase: 'industry cooperation' (listed) and
+    # 'defence industry' (found) both in 'defence industry cooperation'.
+    taken = [span for d in draft.domains for span in reading.occurrences(d.wording)]
     for m in mentions:
         if m.wording.casefold() in chosen and not any(words_of(m.wording) <= words_of(d.wording) or words_of(d.wording) <= words_of(m.wording)
-                                                      for d in draft.domains):
+                                                      for d in draft.domains) \
+                and not any(a < e and s < b for a, b in taken for s, e in reading.occurrences(m.wording)):
             draft.domains.append(DraftDomain(label=m.label, wording=m.wording))
 
     # Quotes: cue speakers, then the model's answers, each checked against the article.
