@@ -268,3 +268,29 @@ def test_a_checked_common_field_the_article_gives_in_the_same_phrase_as_a_listed
     assert wordings[:2] == ["joint exercises", "industry cooperation"]
     assert not any("defence industry" in w.casefold() for w in wordings)
     assert "cyber security" in [w.casefold() for w in wordings]  # a checked field of its own is still added
+
+
+def test_the_rest_of_a_list_the_answer_drew_three_fields_from_is_listed_too() -> None:
+    r = reading(
+        "Both sides exchanged views on natural gas, oil, electric power, coal and new energy. They also praised "
+        "the peace, security, confidence and stability of the region."
+    )
+    # Three members of the first list were answered: the rest of it are fields too.
+    assert assisted.list_rest(r, ["natural gas", "electric power", "coal"]) == ["oil", "new energy"]
+    # Two are not enough, and a list none of whose members were answered adds nothing.
+    assert assisted.list_rest(r, ["natural gas", "coal"]) == []
+    assert assisted.list_rest(r, ["energy security"]) == []
+
+
+def test_lists_of_noun_phrases_leave_out_names_and_coordinated_modifiers() -> None:
+    from communique.pipeline import phrases
+
+    r = reading(
+        "Ministers from Chile and Peru discussed drug and human trafficking crimes, the exchange of visits, "
+        "port inspections and customs."
+    )
+    lists = [[p.text for p in members] for members in phrases.noun_lists(r.analysis.doc)]
+    assert ["the exchange of visits"] not in lists
+    assert any("exchange of visits" in members and "customs" in members for members in lists)
+    assert not any("Chile" in m or "Peru" in m for members in lists for m in members)
+    assert not any(m in ("drug", "human trafficking") for members in lists for m in members)

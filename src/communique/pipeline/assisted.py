@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field, create_model
 from ..inputs import Article
 from ..prompting import PromptVersion
 from ..schema.v1 import DomainLabel, PartyKind, Rejection
-from . import candidates, countries, dates, guard, nlp
+from . import candidates, countries, dates, guard, nlp, phrases
 from .drafts import Draft, DraftChair, DraftDomain, DraftEvent, DraftParty, DraftQuote
 from .grounding import Grounder
 from .session import Question, Step
@@ -452,6 +452,32 @@ _LEAD_IN = re.compile(
 )
 
 
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.casefold()))
+
+
+def _same_field(a: str, b: str) -> bool:
+    """One wording's words hold the other's: 'coal' and 'coal exports', 'trade' and 'bilateral trade'."""
+    wa, wb = _words(a), _words(b)
+    return bool(wa) and bool(wb) and (wa <= wb or wb <= wa)
+
+
+def list_rest(reading: Reading, listed: list[str], least: int = 3) -> list[str]:
+    """The rest of each list of noun phrases in the article of which ``least`` members are fields
+    already listed: the answer copied part of a list of fields and stopped ('natural gas, oil, electric
+    power, coal and new energy' answered without 'oil'). Members already listed, generic words and
+    'other ...' are left out."""
+    found: list[str] = []
+    for members in phrases.noun_lists(reading.analysis.doc):
+        if sum(any(_same_field(m.text, w) for w in listed) for m in members) < least:
+            continue
+        for m in members:
+            if not (any(_same_field(m.text, w) for w in [*listed, *found]) or not reading.usable(m.start, m.end)
+                    or normalise(m.text) in _GENERIC or m.text.casefold().startswith("other ")):
+                found.append(m.text)
+    return found
+
+
 def ground_field(reading: Reading, field: str) -> str | None:
     """The field as the article words it: the phrase itself, or (for 'drug trafficking' in 'drug and
     human trafficking') the phrase whose words one short stretch of the article holds in order. A
@@ -646,16 +672,15 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
 
     picks = [wordings[n - 1] if by_number else n for n in picked.fields] if picked is not None else []
     chosen = {w.casefold() for w in picks}
-    words_of = lambda t: set(re.findall(r"\w+", t.casefold()))  # noqa: E731
     # A common field the check accepted is another wording of one already listed when their words hold
     # one another, or when the article gives them as one phrase: 'industry cooperation' (listed) and
     # 'defence industry' (found) both in 'defence industry cooperation'.
     taken = [span for d in draft.domains for span in reading.occurrences(d.wording)]
     for m in mentions:
-        if m.wording.casefold() in chosen and not any(words_of(m.wording) <= words_of(d.wording) or words_of(d.wording) <= words_of(m.wording)
-                                                      for d in draft.domains) \
+        if m.wording.casefold() in chosen and not any(_same_field(m.wording, d.wording) for d in draft.domains) \
                 and not any(a < e and s < b for a, b in taken for s, e in reading.occurrences(m.wording)):
             draft.domains.append(DraftDomain(label=m.label, wording=m.wording))
+    draft.domains += [DraftDomain(label=domain_label(w), wording=w) for w in list_rest(reading, [d.wording for d in draft.domains])]
 
     # Quotes: cue speakers, then the model's answers, each checked against the article.
     if attribution is not None:
