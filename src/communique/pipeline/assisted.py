@@ -505,7 +505,7 @@ def _without_verb(reading: Reading, field: str, where: tuple[int, int]) -> str |
     span = reading.analysis.doc.char_span(*where, alignment_mode="expand")
     if span is None or len(span) < 2 or span[0].tag_ not in _VERB_TAGS or span[0].dep_ in ("amod", "compound", "nmod"):
         return field
-    rest = [t for t in span[1:]]
+    rest = list(span[1:])
     while rest and (rest[0].pos_ in ("DET", "PART", "ADP", "AUX") or rest[0].tag_ == "PRP$"):
         rest = rest[1:]
     if not any(t.pos_ in ("NOUN", "PROPN") for t in rest):
@@ -677,8 +677,9 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
     # 'defence industry' (found) both in 'defence industry cooperation'.
     taken = [span for d in draft.domains for span in reading.occurrences(d.wording)]
     for m in mentions:
-        if m.wording.casefold() in chosen and not any(_same_field(m.wording, d.wording) for d in draft.domains) \
-                and not any(a < e and s < b for a, b in taken for s, e in reading.occurrences(m.wording)):
+        if m.wording.casefold() not in chosen or any(_same_field(m.wording, d.wording) for d in draft.domains):
+            continue
+        if not any(a < e and s < b for s, e in reading.occurrences(m.wording) for a, b in taken):
             draft.domains.append(DraftDomain(label=m.label, wording=m.wording))
     draft.domains += [DraftDomain(label=domain_label(w), wording=w) for w in list_rest(reading, [d.wording for d in draft.domains])]
 

@@ -44,22 +44,13 @@ def _noun_phrase(head: Token) -> Span:
     return span
 
 
-def _conjuncts(first: Token) -> list[Token]:
-    members, frontier = [first], [c for c in first.children if c.dep_ == "conj"]
-    while frontier:
-        member = frontier.pop(0)
-        members.append(member)
-        frontier += [c for c in member.children if c.dep_ == "conj"]
-    return members
-
-
 def noun_lists(doc: Doc) -> list[list[Phrase]]:
     """Each coordination of two or more noun phrases, as its members, in the article's order."""
     found: list[list[Phrase]] = []
     for token in doc:
         if token.dep_ == "conj" or token.dep_ in _MODIFIERS or not any(c.dep_ == "conj" for c in token.children):
             continue
-        heads = _conjuncts(token)
+        heads = sorted([token, *token.conjuncts], key=lambda t: t.i)
         if not all(h.pos_ in ("NOUN", "PROPN") for h in heads):
             continue
         spans = [_noun_phrase(h) for h in heads]
