@@ -294,3 +294,43 @@ def test_lists_of_noun_phrases_leave_out_names_and_coordinated_modifiers() -> No
     assert any("exchange of visits" in members and "customs" in members for members in lists)
     assert not any("Chile" in m or "Peru" in m for members in lists for m in members)
     assert not any(m in ("drug", "human trafficking") for members in lists for m in members)
+
+
+def test_a_field_named_only_about_an_earlier_event_is_not_a_field_of_this_meeting() -> None:
+    text = (
+        "Chile and Peru held their defence dialogue in Lima on Monday and agreed to cooperate in cyber defence.\n\n"
+        "At an earlier round in Santiago, the two ministers had discussed tourism and fisheries.\n\n"
+        "The minister said the two sides had agreed to expand logistics."
+    )
+    draft = run_assisted(text, {
+        "parties_chairs": {"parties": ["Chile", "Peru"], "chairs": []},
+        "domains": {"fields": ["cyber defence", "fisheries", "logistics"]},
+        "mentions": lambda q: {"fields": list(range(1, len(q.context["candidates"]) + 1))},  # every field offered
+    })
+    wordings = [d.wording.casefold() for d in draft.domains]
+    # 'fisheries' (the open answer) and 'tourism' (the common-field check) rest on a past-perfect sentence only.
+    assert "fisheries" not in wordings and "tourism" not in wordings
+    assert any(r.value == "fisheries" and "earlier event" in r.reason for r in draft.rejected)
+    # A past perfect in reported speech is not another event: 'logistics' stays, as does this meeting's field.
+    assert "logistics" in wordings and "cyber defence" in wordings
+
+
+def test_an_umbrella_over_fields_listed_in_their_own_right_is_dropped() -> None:
+    text = (
+        "Kenya and Tanzania agreed on closer practical undertakings such as port security, customs and wildlife "
+        "protection. Kenya also proposed deeper partnership in ways that would benefit both peoples."
+    )
+    answer = {"fields": ["closer practical undertakings", "port security", "customs", "deeper partnership"]}
+    draft = run_assisted(text, {
+        "parties_chairs": {"parties": ["Kenya", "Tanzania"], "chairs": []},
+        "domains": answer,
+        "mentions": lambda q: {"fields": []},
+    })
+    wordings = [d.wording for d in draft.domains]
+    assert "closer practical undertakings" not in wordings
+    assert any(r.value == "closer practical undertakings" and "umbrella" in r.reason for r in draft.rejected)
+    assert {"port security", "customs"} <= set(wordings)
+    # Not followed by examples that are listed fields: not an umbrella.
+    r = reading(text)
+    assert not assisted.umbrella(r, "deeper partnership", ["port security", "customs"])
+    assert not assisted.umbrella(r, "closer practical undertakings", ["tourism"])

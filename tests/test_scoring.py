@@ -123,6 +123,25 @@ def test_open_vocabulary_domains_match_by_wording_or_label() -> None:
     assert d.missed == ["fisheries"] and d.extra == ["trade (trafficking)"]
 
 
+def test_every_prediction_matching_an_optional_item_is_neither_true_nor_false_positive() -> None:
+    gold = {"domains": [
+        {"label": "energy", "aliases": []},
+        {"label": "trade and investment", "aliases": ["trade", "investment"], "optional": True},
+    ]}
+    s = summary(domains=[
+        Domain(label=DomainLabel.energy, wording="energy"),
+        Domain(label=DomainLabel.trade, wording="trade"),  # pairs with the optional item
+        Domain(label=DomainLabel.investment, wording="investment"),  # matches it too: still neither
+        Domain(label=DomainLabel.other, wording="tourism"),  # matches nothing: a false positive
+    ])
+    d = score_case("c", ARTICLE, gold, s).fields["domains"]
+    assert (d.tp, d.fp, d.fn) == (1, 1, 0)
+    assert d.extra == ["other (tourism)"]
+    # A second wording of a required item is still a false positive: pairs are one-to-one.
+    twice = summary(domains=[Domain(label=DomainLabel.energy, wording="energy"), Domain(label=DomainLabel.other, wording="energy")])
+    assert score_case("c", ARTICLE, {"domains": [{"label": "energy", "aliases": []}]}, twice).fields["domains"].fp == 1
+
+
 def test_controlled_domain_rules_unchanged() -> None:
     gold = {"domains": [{"label": "procurement", "wording": "acquisition of equipment", "also": ["defense_industry"]}]}
     hit = score_case("c", ARTICLE, gold, summary(domains=[Domain(label=DomainLabel.defense_industry, wording="arms")]))

@@ -306,6 +306,20 @@ def _background(reading: Reading, start: int) -> bool:
     return bool(years) and max(years) < year
 
 
+def _earlier_event(reading: Reading, start: int) -> bool:
+    """The sentence at ``start`` tells of another, earlier event: it is dated to an earlier year, or its
+    main verb is in the past perfect ('At the dialogue in May, the ministers had held talks on ...'). A
+    past perfect in reported speech ('said the two sides had agreed') is not the main verb."""
+    if _background(reading, start):
+        return True
+    a, b = reading.analysis.sentence_at(start)
+    sentence = reading.analysis.doc.char_span(a, b, alignment_mode="expand")
+    if sentence is None:
+        return False
+    root = sentence.root
+    return root.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in root.children)
+
+
 def leaders(reading: Reading, people: list[str]) -> list[str]:
     """The people the article plainly puts at the head of the meeting or of a side: named in a sentence
     that says someone chaired, co-chaired, presided, led, headed or signed, and not as the one met, in
@@ -494,6 +508,49 @@ def ground_field(reading: Reading, field: str) -> str | None:
     return None
 
 
+def field_spans(reading: Reading, wording: str) -> list[tuple[int, int]]:
+    """Where a grounded field is in the article: each occurrence of its wording, else the short stretch
+    that holds its words in order."""
+    if spans := reading.occurrences(wording):
+        return spans
+    span = reading.grounder.locate_words(wording)
+    return [(span.start, span.end)] if span is not None else []
+
+
+def only_earlier(reading: Reading, wording: str) -> bool:
+    """Every mention of the field is in a sentence about another, earlier event."""
+    spans = field_spans(reading, wording)
+    return bool(spans) and all(_earlier_event(reading, a) for a, _ in spans)
+
+
+# Words that introduce examples of what comes before them ('efforts like patrols', 'areas such as
+# energy'): the phrase before them is an umbrella over the examples.
+_EXAMPLE_MARKERS = {"including", "like", "especially", "particularly", "notably", "namely"}
+
+
+def umbrella(reading: Reading, wording: str, others: list[str]) -> bool:
+    """Each mention of ``wording`` introduces examples ('joint cooperative efforts like coordinated
+    patrol ..., bilateral exercise ...') of which one is another field listed: the wording is an
+    umbrella over fields listed in their own right, not a field beside them."""
+    doc = reading.analysis.doc
+    spans = reading.occurrences(wording)
+    for a, b in spans:
+        span = doc.char_span(a, b, alignment_mode="expand")
+        if span is None:
+            return False
+        i = span.end
+        while i < len(doc) and doc[i].is_punct:
+            i += 1
+        if i >= len(doc):
+            return False
+        marker = doc[i].lower_ in _EXAMPLE_MARKERS or (doc[i].lower_ == "such" and i + 1 < len(doc) and doc[i + 1].lower_ == "as")
+        end = reading.analysis.sentence_at(a)[1]
+        if not marker or not any(doc[i].idx <= s < end for o in others for s, _ in reading.occurrences(o)):
+            return False
+    return bool(spans)
+
+
+_EARLIER = "named only about another, earlier event"
 _VERB_TAGS = {"VB", "VBG", "VBP", "VBZ", "VBD"}
 
 
@@ -666,6 +723,9 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
         if wording is None:
             draft.rejected.append(Rejection(field="domains", value=raw, reason="not worded in the article (or too general)"))
             continue
+        if only_earlier(reading, wording):
+            draft.rejected.append(Rejection(field="domains", value=raw, reason=_EARLIER))
+            continue
         if (key := normalise(wording)) not in seen:
             seen.add(key)
             draft.domains.append(DraftDomain(label=domain_label(wording), wording=wording))
@@ -679,9 +739,19 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
     for m in mentions:
         if m.wording.casefold() not in chosen or any(_same_field(m.wording, d.wording) for d in draft.domains):
             continue
+        if only_earlier(reading, m.wording):
+            draft.rejected.append(Rejection(field="domains", value=m.wording, reason=_EARLIER))
+            continue
         if not any(a < e and s < b for s, e in reading.occurrences(m.wording) for a, b in taken):
             draft.domains.append(DraftDomain(label=m.label, wording=m.wording))
-    draft.domains += [DraftDomain(label=domain_label(w), wording=w) for w in list_rest(reading, [d.wording for d in draft.domains])]
+    draft.domains += [DraftDomain(label=domain_label(w), wording=w) for w in list_rest(reading, [d.wording for d in draft.domains])
+                      if not only_earlier(reading, w)]
+    # A general wording ('joint cooperative efforts') whose examples in the article are fields listed in
+    # their own right is an umbrella over them, not another field; a controlled-vocabulary field stays.
+    for d in list(draft.domains):
+        if d.label is DomainLabel.other and umbrella(reading, d.wording, [o.wording for o in draft.domains if o is not d]):
+            draft.domains.remove(d)
+            draft.rejected.append(Rejection(field="domains", value=d.wording, reason="an umbrella over fields listed in their own right"))
 
     # Quotes: cue speakers, then the model's answers, each checked against the article.
     if attribution is not None:
