@@ -334,3 +334,19 @@ def test_an_umbrella_over_fields_listed_in_their_own_right_is_dropped() -> None:
     r = reading(text)
     assert not assisted.umbrella(r, "deeper partnership", ["port security", "customs"])
     assert not assisted.umbrella(r, "closer practical undertakings", ["tourism"])
+
+
+def test_an_accepted_common_field_is_also_found_in_the_phrases_that_word_it_more_fully() -> None:
+    from communique.pipeline import candidates
+
+    text = (
+        "Chile and Peru signed a memorandum on health cooperation. It covers primary health care and contributes "
+        "to regional health security. Health officials of both countries attended, and talks between the two "
+        "health agencies will follow in March."
+    )
+    r = reading(text)
+    accepted = [m for m in candidates.find_domains(text) if m.wording.casefold() == "health"]
+    assert accepted, "the lexicon finds 'health'"
+    # 'health cooperation' is the bare field again, 'primary health care' is listed already, 'Health
+    # officials' (a subject) and 'the two health agencies' (after 'between') name who takes part.
+    assert assisted.field_phrases(r, accepted, ["primary health care"]) == ["regional health security"]

@@ -492,6 +492,25 @@ def list_rest(reading: Reading, listed: list[str], least: int = 3) -> list[str]:
     return found
 
 
+def field_phrases(reading: Reading, accepted: list[candidates.DomainCandidate], listed: list[str]) -> list[str]:
+    """The phrases the article words accepted common fields in, where they say more than the bare word
+    and no field listed already covers them: 'water sector' for 'water', 'regional and global health
+    security' for 'health'. A phrase whose head is a word for cooperation itself ('agricultural
+    collaboration') is the bare field again; phrases that name who takes part are not fields
+    (:func:`phrases.phrase_around`)."""
+    found: list[str] = []
+    taken = [span for w in listed for span in reading.occurrences(w)]
+    for m in accepted:
+        for a, b in reading.occurrences(m.wording):
+            p = phrases.phrase_around(reading.analysis.doc, a, b)
+            if (p is None or not (p.start <= a and b <= p.end) or normalise(p.text) == normalise(m.wording) or _words(p.text.split()[-1]) & _words(" ".join(_GENERIC))
+                    or any(_same_field(p.text, w) for w in [*listed, *found])
+                    or any(x < p.end and p.start < y for x, y in taken) or only_earlier(reading, p.text)):
+                continue
+            found.append(p.text)
+    return found
+
+
 def ground_field(reading: Reading, field: str) -> str | None:
     """The field as the article words it: the phrase itself, or (for 'drug trafficking' in 'drug and
     human trafficking') the phrase whose words one short stretch of the article holds in order. A
@@ -744,6 +763,8 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
             continue
         if not any(a < e and s < b for s, e in reading.occurrences(m.wording) for a, b in taken):
             draft.domains.append(DraftDomain(label=m.label, wording=m.wording))
+    draft.domains += [DraftDomain(label=domain_label(w), wording=w) for w in field_phrases(reading, [m for m in mentions if m.wording.casefold() in chosen],
+                                                                                        [d.wording for d in draft.domains])]
     draft.domains += [DraftDomain(label=domain_label(w), wording=w) for w in list_rest(reading, [d.wording for d in draft.domains])
                       if not only_earlier(reading, w)]
     # A general wording ('joint cooperative efforts') whose examples in the article are fields listed in

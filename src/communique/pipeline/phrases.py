@@ -8,6 +8,9 @@ A member is the noun phrase its conjunct heads: its modifiers kept, determiners 
 dropped, an "of" complement kept ("exchange of visits"). Lists whose members name people, places,
 organisations, dates or amounts leave those members out; lists of verbs, and lists whose conjuncts
 are modifiers of one noun ("drug and human trafficking crimes"), are not lists of phrases here.
+
+A common field's word is also read in the phrase it heads or modifies ("water" in "the water sector"),
+which says more than the bare word (``phrase_around``, used by ``assisted.field_phrases``).
 """
 
 from __future__ import annotations
@@ -59,3 +62,29 @@ def noun_lists(doc: Doc) -> list[list[Phrase]]:
         if len(members) >= 2:
             found.append(members)
     return sorted(found, key=lambda members: members[0].start)
+
+
+# Grammatical roles of a phrase that names who takes part, not a field: the subject ('health officials
+# signed'), a possessor ('the health ministers' meeting'), and the object of 'between' or 'among'
+# ('talks between historical maritime neighbours', 'among maritime security agencies').
+_ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "poss"})
+_PARTICIPANTS = frozenset({"between", "among", "amongst"})
+
+
+def phrase_around(doc: Doc, start: int, end: int) -> Phrase | None:
+    """The noun phrase that the word(s) at ``[start, end)`` head or modify, as a field would be worded:
+    'water' in 'cooperation in the water sector' is 'water sector', 'health' in 'contributing to
+    regional and global health security' is 'regional and global health security'. None when the phrase
+    is a name, or names who takes part rather than a topic (a subject, a possessor, the object of
+    'between' or 'among')."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    head = span.root
+    while head.dep_ in _MODIFIERS and head.head is not head:
+        head = head.head
+    phrase = _noun_phrase(head)
+    if (head.pos_ != "NOUN" or head.dep_ in _ACTOR_DEPS or any(t.ent_type_ in _NAMED for t in phrase)
+            or (head.dep_ == "pobj" and head.head.lower_ in _PARTICIPANTS)):
+        return None
+    return Phrase(phrase.text, phrase.start_char, phrase.end_char)
