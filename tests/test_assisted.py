@@ -234,16 +234,19 @@ def test_a_verb_the_answer_copied_before_a_field_is_dropped() -> None:
     assert assisted.ground_field(r, "coordinated patrol") == "coordinated patrol"
 
 
-def run_assisted(text: str, answers: dict[str, Any]) -> Any:
-    """Drive strategy ``assisted`` (prompt v5) with made-up answers, keyed by question template."""
+def run_assisted(text: str, answers: dict[str, Any], version: str = "5", asked: list[str] | None = None) -> Any:
+    """Drive strategy ``assisted`` (prompt v5 unless told) with made-up answers, keyed by question
+    template; the templates asked are appended to ``asked``."""
     from communique.inputs import from_text
     from communique.prompting import get_prompt
 
-    steps = assisted.assisted(from_text(text, id="t"), get_prompt("5"))
+    steps = assisted.assisted(from_text(text, id="t"), get_prompt(version))
     questions = next(steps)
     try:
         while True:
             batch = questions if isinstance(questions, tuple) else (questions,)
+            if asked is not None:
+                asked += [q.template for q in batch]
             replies = tuple(q.response_model.model_validate(answers[q.template](q) if callable(answers[q.template]) else answers[q.template])
                             for q in batch)
             questions = steps.send(replies if isinstance(questions, tuple) else replies[0])
@@ -350,3 +353,22 @@ def test_an_accepted_common_field_is_also_found_in_the_phrases_that_word_it_more
     # 'health cooperation' is the bare field again, 'primary health care' is listed already, 'Health
     # officials' (a subject) and 'the two health agencies' (after 'between') name who takes part.
     assert assisted.field_phrases(r, accepted, ["primary health care"]) == ["regional health security"]
+
+
+def test_from_v6_the_common_fields_found_are_taken_without_asking_the_model_to_check_them() -> None:
+    text = (
+        "Ghana and Togo agreed on Friday to work together on cyber security and border control. They also "
+        "reviewed tourism.\n\nAt a meeting in Lome, the two ministers had discussed trade."
+    )
+    answers = {"parties_chairs": {"parties": ["Ghana", "Togo"], "chairs": []}, "domains": {"fields": ["cyber security"]},
+               "mentions": {"fields": []}}  # v5's check refuses everything
+    asked_v6: list[str] = []
+    v6 = run_assisted(text, answers, version="6", asked=asked_v6)
+    assert "mentions" not in asked_v6 and "domains" in asked_v6
+    wordings = {d.wording.casefold() for d in v6.domains}
+    assert {"cyber security", "border control", "tourism"} <= wordings
+    assert "trade" not in wordings  # found, but only about an earlier meeting
+    asked_v5: list[str] = []
+    v5 = run_assisted(text, answers, version="5", asked=asked_v5)
+    assert "mentions" in asked_v5
+    assert {d.wording.casefold() for d in v5.domains} == {"cyber security"}  # what the check refused is left out

@@ -1,5 +1,5 @@
-"""Model behaviour of prompts v3, v4 and v5 (the same questions; v4 with content-only answers, v5 without the fields
-questions' example answers) on the embedded 1.5B model (real model, no recordings): the seed comes
+"""Model behaviour of prompts v3 to v6 (the same questions; v4 with content-only answers, v5 without the fields
+questions' example answers, v6 without the common-field check) on the embedded 1.5B model (real model, no recordings): the seed comes
 out right, and sentences planted to address readers, tools or AI systems plant no party, chair,
 domain or speaker. The planted phrasings are written here, not in the code that detects them."""
 
@@ -23,7 +23,7 @@ PLANTED = {
 }
 
 
-@pytest.fixture(scope="module", params=["3", "4", "5"])
+@pytest.fixture(scope="module", params=["3", "4", "5", "6"])
 def summariser(request: pytest.FixtureRequest) -> Summariser:
     return Summariser("local", prompt_version=request.param)
 

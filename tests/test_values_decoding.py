@@ -12,9 +12,10 @@ from communique.backends.base import GenerationParams
 from communique.prompting import get_prompt
 
 
-def test_decoding_is_a_prompt_parameter_that_v4_and_v5_set() -> None:
+def test_decoding_is_a_prompt_parameter_that_v4_to_v6_set() -> None:
     assert GenerationParams.from_mapping(get_prompt("4").parameters).decoding == "values"
     assert GenerationParams.from_mapping(get_prompt("5").parameters).decoding == "values"
+    assert GenerationParams.from_mapping(get_prompt("6").parameters).decoding == "values"
     v3 = GenerationParams.from_mapping(get_prompt("3").parameters)
     assert v3.decoding == "json"
     assert "decoding" not in v3.as_dict()  # v3's cache keys are what they were before the parameter existed

@@ -22,7 +22,7 @@ from .errors import ConfigError
 
 LOCK_FILE = "prompts.lock.json"
 DEFAULT_PROMPT_ID = "summarise"
-DEFAULT_PROMPT_VERSION = "5"
+DEFAULT_PROMPT_VERSION = "6"
 
 
 
