@@ -372,3 +372,41 @@ def test_from_v6_the_common_fields_found_are_taken_without_asking_the_model_to_c
     v5 = run_assisted(text, answers, version="5", asked=asked_v5)
     assert "mentions" in asked_v5
     assert {d.wording.casefold() for d in v5.domains} == {"cyber security"}  # what the check refused is left out
+
+
+def test_a_head_of_another_side_who_holds_a_chairs_office_is_a_chair_too() -> None:
+    text = (
+        "Chilean Defence Minister Ana Soto met with Peruvian defense minister Jorge Ruiz and Bolivian Foreign "
+        "Minister Luis Paz in Lima on Monday. The ministers discussed border security."
+    )
+    draft = run_assisted(text, {
+        "parties_chairs": {"parties": ["Chile", "Peru", "Bolivia"], "chairs": ["Ana Soto"]},
+        "domains": {"fields": ["border security"]},
+        "mentions": {"fields": []},
+    })
+    chairs = {c.name: c for c in draft.chairs}
+    # The model named one head; Peru's defence minister holds her office for another party ('Defence' and
+    # 'defense' spelled apart), Bolivia's foreign minister does not.
+    assert set(chairs) == {"Ana Soto", "Jorge Ruiz"}
+    assert chairs["Jorge Ruiz"].party == "Peru" and chairs["Jorge Ruiz"].title == "Peruvian defense minister"
+    r = reading(text)
+    assert assisted.same_office(r, "Minister of Defence", "Peruvian defense minister")
+    assert not assisted.same_office(r, "Agriculture Minister", "Prime Minister")
+    assert not assisted.same_office(r, "Minister", "Prime Minister")
+
+
+def test_a_chairs_title_is_the_office_the_article_gives_beside_the_name() -> None:
+    text = (
+        "The agreement was signed by Peru's Minister of Trade and Tourism, Rosa Diaz, and Tom Lee, deputy head of "
+        "the Canadian mission, in Lima. Rear Admiral Kim Ode, Commander of the Pacific Fleet, led the navy's "
+        "delegation, and Ana Paz, who chairs the board, attended."
+    )
+    r = reading(text)
+
+    def title(name: str) -> str | None:
+        return assisted.title_in(r, r.occurrences(name))
+
+    assert title("Rosa Diaz") == "Peru’s Minister of Trade and Tourism".replace("’", "'")
+    assert title("Tom Lee") == "deputy head of the Canadian mission"
+    assert title("Kim Ode") == "Commander of the Pacific Fleet"  # the office, not the rank before the name
+    assert title("Ana Paz") is None  # a relative clause is not an office

@@ -21,6 +21,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, create_model
+from rapidfuzz import fuzz
 
 from ..inputs import Article
 from ..prompting import PromptVersion
@@ -93,6 +94,11 @@ class Reading:
         found = candidates.find_quotes(self.text)
         candidates.attach_cues(self.text, found)
         return found
+
+    @cached_property
+    def people(self) -> list[str]:
+        """The people the article names (:func:`people_in`)."""
+        return people_in(self)
 
     @cached_property
     def quoted(self) -> list[tuple[int, int]]:
@@ -738,6 +744,8 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
         elif all(normalise(c.name) != normalise(chair.name) for c in draft.chairs):
             draft.chairs.append(chair)
 
+    draft.chairs += counterparts(reading, draft.chairs, people, draft.parties)
+
     # Domains: the article's own wording, labelled from the controlled vocabulary where one fits.
     seen: set[str] = set()
     for raw in fields.fields:
@@ -849,9 +857,121 @@ def check_chair(reading: Reading, raw: str, parties: list[DraftParty]) -> tuple[
     if not leading_role(reading, mentions):
         return None, "the article does not say this person chaired, led, signed or met as a head of side"
     start, end = spans[0]
-    title, owner = candidates.describe_person(reading.text, candidates.NameSpan(name, start, end))
-    party = _party_near(reading, start, owner, title, parties)
-    return DraftChair(name=name, title=title or rank or None, party=party), None
+    regex_title, owner = candidates.describe_person(reading.text, candidates.NameSpan(name, start, end))
+    title = title_in(reading, spans) or rank or None
+    party = _party_near(reading, start, owner, title or regex_title, parties)
+    return DraftChair(name=name, title=title, party=party), None
+
+
+def office_before(reading: Reading, start: int, end: int) -> str | None:
+    """The office the article puts before a name, read from the parse: 'Latvian defense minister' in
+    'Latvian defense minister Artis Pabriks', 'Minister of Defence' in 'Minister of Defence Jüri Luik'."""
+    span = reading.analysis.doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    lefts = [c for c in span.root.lefts if c.i < span.start and c.dep_ in ("compound", "amod", "nmod", "npadvmod", "nn")]
+    if not lefts:
+        return None
+    words = span.doc[min(c.left_edge.i for c in lefts) : span.start]
+    while len(words) and words[0].dep_ in ("det", "poss", "case", "punct"):
+        words = words[1:]
+    return words.text or None
+
+
+def _office_words_only(span: Any) -> Any:
+    """The span without leading determiners and trailing punctuation; None when it is no office: empty,
+    or it holds a verb or opens with a conjunction or preposition ('and Nepal's Minister ...', 'during
+    the visit', 'led the delegation')."""
+    while len(span) and span[0].dep_ in ("det", "punct"):
+        span = span[1:]
+    if not len(span) or span[0].pos_ in ("CCONJ", "ADP", "SCONJ", "PRON", "VERB", "AUX"):
+        return None
+    verbs = [t.i for t in span if t.pos_ in ("VERB", "AUX")]
+    if verbs:  # 'vice-minister of South Korea's Ministry of Health and Welfare jointly signed ...'
+        span = span.doc[span.start : verbs[0]]
+    while len(span) and (span[-1].is_punct or span[-1].pos_ in ("CCONJ", "ADV", "ADP", "DET", "PART")):
+        span = span[:-1]
+    return span if len(span) else None
+
+
+def _names_nobody(reading: Reading, office: Any) -> bool:
+    return office is not None and not any(t.ent_type_ == "PERSON" for t in office) and not any(
+        re.search(rf"(?<!\w){re.escape(name)}(?!\w)", office.text) for name in reading.people)
+
+
+def office_around(reading: Reading, start: int, end: int) -> str | None:
+    """The office the article gives beside a name, read from the parse: before it and set off by a
+    comma ('Pakistan's Foreign Secretary, Asad Majeed Khan'; 'the Nigeria High Commissioner in Ghana,
+    Vice-Admiral ...'), else in apposition after it ('Kazuhiro Oshima, vice-minister of Japan's Ministry
+    of Health, ...')."""
+    doc = reading.analysis.doc
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    root = span.root
+    head = root.head
+    if root.dep_ in ("appos", "conj") and head.i < span.start and head.pos_ in ("NOUN", "PROPN") and not head.ent_type_ == "PERSON":
+        first = span.start
+        while first > 0 and doc[first - 1].dep_ in ("compound", "amod") and doc[first - 1].head.i >= span.start:
+            first -= 1  # the rank before the name ('Vice-Admiral') is not the office
+        if first > 0 and doc[first - 1].text == ",":
+            before = _office_words_only(doc[head.left_edge.i : first - 1])
+            if _names_nobody(reading, before):
+                return before.text
+    after = reading.text[end : end + 200]
+    if m := re.match(r"\s*,\s*", after):
+        stop = re.search(r"[,;.(\n]", after[m.end() :])
+        tail = doc.char_span(end + m.end(), end + m.end() + (stop.start() if stop else len(after) - m.end()), alignment_mode="contract")
+        if tail is not None and _names_nobody(reading, office := _office_words_only(tail)):
+            return office.text
+    return None
+
+
+def title_in(reading: Reading, spans: list[tuple[int, int]]) -> str | None:
+    """The person's office as the article first gives it: beside the name (:func:`office_around`), else
+    the modifiers before it (:func:`office_before`)."""
+    for a, b in spans:
+        if office := office_around(reading, a, b) or office_before(reading, a, b):
+            return office
+    return None
+
+
+def _office_words(reading: Reading, title: str) -> list[str]:
+    doc = reading.analysis.doc
+    return [w.casefold() for w in re.findall(r"[\w-]+", title)
+            if not doc.vocab[w.casefold()].is_stop and countries.canonical(w) is None]
+
+
+def same_office(reading: Reading, a: str | None, b: str | None) -> bool:
+    """Two titles name one office, nationality and spelling aside: 'Minister of Defence' and 'Latvian
+    defense minister', not 'Agriculture Minister' and 'Prime Minister'."""
+    if not a or not b:
+        return False
+    wa, wb = _office_words(reading, a), _office_words(reading, b)
+    shared = set(wa) & set(wb)
+    ra, rb = [w for w in wa if w not in shared], [w for w in wb if w not in shared]
+    if not shared or bool(ra) != bool(rb):
+        return False
+    return all(any(fuzz.ratio(x, y) >= 80 for y in rb) for x in ra) and all(any(fuzz.ratio(x, y) >= 80 for x in ra) for y in rb)
+
+
+def counterparts(reading: Reading, chairs: list[DraftChair], people: list[str], parties: list[DraftParty]) -> list[DraftChair]:
+    """The heads of other sides the model left out: people who hold a chair's office for another party,
+    named where the sides met ('Luik met with Latvian defense minister Artis Pabriks and Lithuanian
+    defense minister Raimundas Karoblis'), one for each party that has no chair yet."""
+    found: list[DraftChair] = []
+    for name in people:
+        if any(normalise(c.name) == normalise(name) for c in [*chairs, *found]):
+            continue
+        chair, _ = check_chair(reading, name, parties)
+        if chair is None:
+            continue
+        party = next((c for w in (chair.title or "").split() if (c := countries.canonical(w)) in {p.name for p in parties}), chair.party)
+        if party is None or party in {c.party for c in [*chairs, *found]}:
+            continue
+        if any(same_office(reading, chair.title, c.title) for c in chairs):
+            found.append(chair.model_copy(update={"party": party}))
+    return found
 
 
 def _party_near(reading: Reading, start: int, owner: str | None, title: str | None, parties: list[DraftParty]) -> str | None:
@@ -861,6 +981,11 @@ def _party_near(reading: Reading, start: int, owner: str | None, title: str | No
     for phrase in (owner, title):
         if phrase and (c := countries.canonical(phrase)) in names:
             return c
+    if title:  # 'vice-minister of South Korea's Ministry of Health'
+        inside = [(title.find(m.text), m.name) for m in reading.country_mentions if m.name in names
+                  and re.search(rf"(?<!\w){re.escape(m.text)}(?!\w)", title)]
+        if inside:
+            return min(inside)[1]
     a, _ = reading.analysis.sentence_at(start)
     before = [m for m in reading.country_mentions if a <= m.start < start and m.name in names]
     if before and start - before[-1].end < 80:
