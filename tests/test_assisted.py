@@ -410,3 +410,28 @@ def test_a_chairs_title_is_the_office_the_article_gives_beside_the_name() -> Non
     assert title("Tom Lee") == "deputy head of the Canadian mission"
     assert title("Kim Ode") == "Commander of the Pacific Fleet"  # the office, not the rank before the name
     assert title("Ana Paz") is None  # a relative clause is not an office
+
+
+def test_a_hyphenated_word_is_one_member_of_a_list() -> None:
+    from communique.pipeline import phrases
+
+    r = reading("The sides agreed to deepen cooperation in maritime security, cyber defence and counter-terrorism.")
+    assert [[p.text for p in members] for members in phrases.noun_lists(r.analysis.doc)] == [
+        ["maritime security", "cyber defence", "counter-terrorism"]]
+
+
+def test_a_field_named_only_in_a_name_or_in_who_takes_part_is_not_a_field() -> None:
+    text = (
+        "Officials of the Ministry of Tourism of Fiji met Samoan counterparts in Apia on Monday. The talks between "
+        "the two fishing nations covered cyber security, and cooperation among their weather agencies."
+    )
+    draft = run_assisted(text, {
+        "parties_chairs": {"parties": ["Fiji", "Samoa"], "chairs": []},
+        "domains": {"fields": ["cyber security", "weather agencies"]},
+        "mentions": lambda q: {"fields": list(range(1, len(q.context["candidates"]) + 1))},  # every field offered
+    })
+    wordings = {d.wording.casefold() for d in draft.domains}
+    assert "cyber security" in wordings
+    # 'tourism' is only in a ministry's name; 'weather agencies' (the open answer) only after 'among'.
+    assert "tourism" not in wordings and "weather agencies" not in wordings
+    assert {r.value for r in draft.rejected if "who takes part" in r.reason} >= {"Tourism", "weather agencies"}

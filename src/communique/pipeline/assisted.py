@@ -576,6 +576,7 @@ def umbrella(reading: Reading, wording: str, others: list[str]) -> bool:
 
 
 _EARLIER = "named only about another, earlier event"
+_PARTY_WORDS = "named only in a name, or in words for who takes part"
 _VERB_TAGS = {"VB", "VBG", "VBP", "VBZ", "VBD"}
 
 
@@ -756,6 +757,9 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
         if only_earlier(reading, wording):
             draft.rejected.append(Rejection(field="domains", value=raw, reason=_EARLIER))
             continue
+        if (spans := field_spans(reading, wording)) and all(phrases.names_who_takes_part(reading.analysis.doc, a, b) for a, b in spans):
+            draft.rejected.append(Rejection(field="domains", value=raw, reason=_PARTY_WORDS))
+            continue
         if (key := normalise(wording)) not in seen:
             seen.add(key)
             draft.domains.append(DraftDomain(label=domain_label(wording), wording=wording))
@@ -774,6 +778,10 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
             continue
         if only_earlier(reading, m.wording):
             draft.rejected.append(Rejection(field="domains", value=m.wording, reason=_EARLIER))
+            continue
+        doc = reading.analysis.doc
+        if all(phrases.in_a_name(doc, a, b) or phrases.names_who_takes_part(doc, a, b) for a, b in reading.occurrences(m.wording)):
+            draft.rejected.append(Rejection(field="domains", value=m.wording, reason=_PARTY_WORDS))
             continue
         if not any(a < e and s < b for s, e in reading.occurrences(m.wording) for a, b in taken):
             draft.domains.append(DraftDomain(label=m.label, wording=m.wording))

@@ -47,6 +47,28 @@ def _noun_phrase(head: Token) -> Span:
     return span
 
 
+def _split_word(token: Token) -> bool:
+    """The token is a piece of a hyphenated word the tokenizer split ('counter', '-', 'terrorism'), which
+    the parser may read as a list of its own."""
+    doc = token.doc
+    if token.text == "-":
+        return True
+    after = token.i + 1 < len(doc) and not token.whitespace_ and doc[token.i + 1].text == "-"
+    before = token.i > 0 and not doc[token.i - 1].whitespace_ and doc[token.i - 1].text == "-"
+    return after or before
+
+
+def _whole_word(token: Token) -> Span:
+    """The hyphenated word a split piece belongs to: 'counter-terrorism' for 'counter', '-' or 'terrorism'."""
+    doc = token.doc
+    start = end = token.i
+    while start > 0 and not doc[start - 1].whitespace_ and (doc[start - 1].text == "-" or doc[start].text == "-"):
+        start -= 1
+    while end + 1 < len(doc) and not doc[end].whitespace_ and (doc[end + 1].text == "-" or doc[end].text == "-"):
+        end += 1
+    return doc[start : end + 1]
+
+
 def noun_lists(doc: Doc) -> list[list[Phrase]]:
     """Each coordination of two or more noun phrases, as its members, in the article's order."""
     found: list[list[Phrase]] = []
@@ -54,9 +76,9 @@ def noun_lists(doc: Doc) -> list[list[Phrase]]:
         if token.dep_ == "conj" or token.dep_ in _MODIFIERS or not any(c.dep_ == "conj" for c in token.children):
             continue
         heads = sorted([token, *token.conjuncts], key=lambda t: t.i)
-        if not all(h.pos_ in ("NOUN", "PROPN") for h in heads):
+        if not all(h.pos_ in ("NOUN", "PROPN") or _split_word(h) for h in heads):
             continue
-        spans = [_noun_phrase(h) for h in heads]
+        spans = list({(s.start, s.end): s for s in (_whole_word(h) if _split_word(h) else _noun_phrase(h) for h in heads)}.values())
         members = [Phrase(s.text, s.start_char, s.end_char) for s in spans
                    if len(s) and not any(t.ent_type_ in _NAMED for t in s) and any(t.pos_ == "NOUN" for t in s)]
         if len(members) >= 2:
@@ -64,11 +86,33 @@ def noun_lists(doc: Doc) -> list[list[Phrase]]:
     return sorted(found, key=lambda members: members[0].start)
 
 
-# Grammatical roles of a phrase that names who takes part, not a field: the subject ('health officials
-# signed'), a possessor ('the health ministers' meeting'), and the object of 'between' or 'among'
-# ('talks between historical maritime neighbours', 'among maritime security agencies').
-_ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "poss"})
+# 'between' and 'among' take who takes part ('talks between historical maritime neighbours', 'among
+# maritime security agencies'), not a topic.
 _PARTICIPANTS = frozenset({"between", "among", "amongst"})
+
+
+def _head_of(doc: Doc, start: int, end: int) -> Token | None:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    head = span.root
+    while head.dep_ in _MODIFIERS and head.head is not head:
+        head = head.head
+    return head
+
+
+def in_a_name(doc: Doc, start: int, end: int) -> bool:
+    """The words at ``[start, end)`` are part of a name ('the Energy Cooperation Committee', 'the
+    Ministry of Health')."""
+    return any(e.start_char <= start and end <= e.end_char for e in doc.ents if e.label_ in _NAMED)
+
+
+def names_who_takes_part(doc: Doc, start: int, end: int) -> bool:
+    """The words at ``[start, end)`` are part of a phrase that names who takes part: a possessor ('the
+    health ministers' meeting') or the object of 'between' or 'among' ('talks between the two
+    maritime nations', 'cooperation among their space agencies')."""
+    head = _head_of(doc, start, end)
+    return head is not None and (head.dep_ == "poss" or head.dep_ == "pobj" and head.head.lower_ in _PARTICIPANTS)
 
 
 def phrase_around(doc: Doc, start: int, end: int) -> Phrase | None:
@@ -77,14 +121,11 @@ def phrase_around(doc: Doc, start: int, end: int) -> Phrase | None:
     regional and global health security' is 'regional and global health security'. None when the phrase
     is a name, or names who takes part rather than a topic (a subject, a possessor, the object of
     'between' or 'among')."""
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None:
+    head = _head_of(doc, start, end)
+    if head is None:
         return None
-    head = span.root
-    while head.dep_ in _MODIFIERS and head.head is not head:
-        head = head.head
     phrase = _noun_phrase(head)
-    if (head.pos_ != "NOUN" or head.dep_ in _ACTOR_DEPS or any(t.ent_type_ in _NAMED for t in phrase)
-            or (head.dep_ == "pobj" and head.head.lower_ in _PARTICIPANTS)):
+    if (head.pos_ != "NOUN" or head.dep_ in ("nsubj", "nsubjpass") or any(t.ent_type_ in _NAMED for t in phrase)
+            or names_who_takes_part(doc, start, end)):
         return None
     return Phrase(phrase.text, phrase.start_char, phrase.end_char)
