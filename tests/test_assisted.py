@@ -435,3 +435,25 @@ def test_a_field_named_only_in_a_name_or_in_who_takes_part_is_not_a_field() -> N
     # 'tourism' is only in a ministry's name; 'weather agencies' (the open answer) only after 'among'.
     assert "tourism" not in wordings and "weather agencies" not in wordings
     assert {r.value for r in draft.rejected if "who takes part" in r.reason} >= {"Tourism", "weather agencies"}
+
+
+def test_an_office_before_a_name_stops_at_a_line_break_a_conjunction_or_a_shared_plural() -> None:
+    text = (
+        "Ghana and Togo pledge closer border cooperation\n\nGhana's Interior Minister Ama Mensah and her Togolese "
+        "counterpart Kofi Agbo met in Lome on Wednesday. The commission was co-chaired by Ghanaian Cabinet Secretary "
+        "for Foreign Affairs Yaw Boateng and Togolese Foreign Minister Edem Kodjo. It was chaired by the heads of "
+        "the Ghana and Togo Governments Kwame Owusu and Komi Sena.\n\nCommission Chairperson Efua Sutherland "
+        "opened the session."
+    )
+    r = reading(text)
+    # The headline has no full stop, but a blank line ends its sentence.
+    assert any(s.text.startswith("Ghana's Interior") for s in r.analysis.doc.sents)
+
+    def title(name: str) -> str | None:
+        return assisted.title_in(r, r.occurrences(name))
+
+    assert title("Ama Mensah") == "Ghana's Interior Minister"
+    assert title("Yaw Boateng") == "Ghanaian Cabinet Secretary for Foreign Affairs"
+    assert title("Edem Kodjo") == "Togolese Foreign Minister"
+    assert title("Kwame Owusu") is None  # 'Governments' is shared by two people
+    assert title("Efua Sutherland") == "Commission Chairperson"

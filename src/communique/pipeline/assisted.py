@@ -871,19 +871,43 @@ def check_chair(reading: Reading, raw: str, parties: list[DraftParty]) -> tuple[
     return DraftChair(name=name, title=title, party=party), None
 
 
+_OFFICE_TAGS = {"PROPN", "NOUN", "ADJ", "PART"}  # words an office before a name is made of ('Germany's Interior Minister')
+_NOT_OFFICE = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERSON", "MONEY", "QUANTITY", "PERCENT"}
+
+
+def _same_entity(token: Any, i: int) -> bool:
+    """The token is in the entity that goes on to cover token ``i`` ('Chairperson' in the PERSON entity
+    'Chairperson Maambo Haamaundu')."""
+    doc = token.doc
+    return all(doc[k].ent_iob_ == "I" for k in range(token.i + 1, i + 1))
+
+
 def office_before(reading: Reading, start: int, end: int) -> str | None:
-    """The office the article puts before a name, read from the parse: 'Latvian defense minister' in
-    'Latvian defense minister Artis Pabriks', 'Minister of Defence' in 'Minister of Defence Jüri Luik'."""
-    span = reading.analysis.doc.char_span(start, end, alignment_mode="expand")
+    """The office the article puts right before a name, in the same sentence: 'Latvian defense minister'
+    in 'Latvian defense minister Artis Pabriks', 'Kenyan Cabinet Secretary for Foreign Affairs' in
+    'co-chaired by Kenyan Cabinet Secretary for Foreign Affairs Musalia Mudavadi and ...'. It stops at a
+    verb, a comma, a conjunction, a line break, a date or another person's name."""
+    doc = reading.analysis.doc
+    span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return None
-    lefts = [c for c in span.root.lefts if c.i < span.start and c.dep_ in ("compound", "amod", "nmod", "npadvmod", "nn")]
-    if not lefts:
-        return None
-    words = span.doc[min(c.left_edge.i for c in lefts) : span.start]
-    while len(words) and words[0].dep_ in ("det", "poss", "case", "punct"):
+    first = span.start
+    sentence = span.sent.start
+    while first > sentence:
+        t = doc[first - 1]
+        own = t.ent_type_ == "PERSON" and _same_entity(t, span.start)
+        if (not (t.pos_ in _OFFICE_TAGS or t.lower_ in ("of", "for", "-")) or (t.ent_type_ in _NOT_OFFICE and not own)
+                or "\n" in t.text_with_ws):
+            break
+        first -= 1
+    words = doc[first : span.start]
+    while len(words) and (words[0].pos_ in ("PART", "ADP") or words[0].lower_ == "-"):
         words = words[1:]
-    return words.text or None
+    while len(words) and words[-1].lower_ in ("of", "for", "-"):
+        words = words[:-1]
+    if not len(words) or not any(t.pos_ in ("NOUN", "PROPN") for t in words) or words.root.tag_ in ("NNS", "NNPS"):
+        return None  # a plural is shared by several people ('the heads of Kazakhstan and Uzbekistan Governments')
+    return words.text
 
 
 def _office_words_only(span: Any) -> Any:
