@@ -203,6 +203,9 @@ def test_leading_words_inside_quotations_or_earlier_years_are_no_evidence() -> N
         ("Officials from both countries agreed to widen cooperation in farming.", None),
         ("Kenya and Uganda agree on rail data\n\nNAIROBI, March 3 – Officials agreed on Monday to share rail data.", "NAIROBI"),
         ("Kenya and Uganda agreed to share rail data.\n\nNairobi, however, wants more ports to join.", None),
+        # A headline that opens with a country and a comma is not a dateline; the dateline below it is.
+        ("Kenya, Uganda agree on rail data\n\nNAIROBI, March 3 – Officials agreed on Monday to share rail data.", "NAIROBI"),
+        ("Lima, March 3 – Trade ministers of Chile and Peru met on Friday.", "Lima"),
     ],
 )
 def test_event_place_is_the_dateline_or_where_it_happened(text: str, place: str | None) -> None:
