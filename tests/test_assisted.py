@@ -460,3 +460,9 @@ def test_an_office_before_a_name_stops_at_a_line_break_a_conjunction_or_a_shared
     assert title("Edem Kodjo") == "Togolese Foreign Minister"
     assert title("Kwame Owusu") is None  # 'Governments' is shared by two people
     assert title("Efua Sutherland") == "Commission Chairperson"
+    more = reading(
+        "The Indian side was led by Joint Secretary (Gulf) Anil Rao. The pact was signed by India's Minister of "
+        "Agriculture and Farmers Welfare, Ravi Das, and Kenya's trade minister."
+    )
+    assert assisted.title_in(more, more.occurrences("Anil Rao")) == "Joint Secretary (Gulf)"
+    assert assisted.title_in(more, more.occurrences("Ravi Das")) == "India's Minister of Agriculture and Farmers Welfare"

@@ -874,9 +874,9 @@ def check_chair(reading: Reading, raw: str, parties: list[DraftParty]) -> tuple[
     if not leading_role(reading, mentions):
         return None, "the article does not say this person chaired, led, signed or met as a head of side"
     start, end = spans[0]
-    regex_title, owner = candidates.describe_person(reading.text, candidates.NameSpan(name, start, end))
+    _, owner = candidates.describe_person(reading.text, candidates.NameSpan(name, start, end))
     title = title_in(reading, spans) or rank or None
-    party = _party_near(reading, start, owner, title or regex_title, parties)
+    party = _party_near(reading, start, owner, title, parties)
     return DraftChair(name=name, title=title, party=party), None
 
 
@@ -891,32 +891,51 @@ def _same_entity(token: Any, i: int) -> bool:
     return all(doc[k].ent_iob_ == "I" for k in range(token.i + 1, i + 1))
 
 
-def office_before(reading: Reading, start: int, end: int) -> str | None:
-    """The office the article puts right before a name, in the same sentence: 'Latvian defense minister'
-    in 'Latvian defense minister Artis Pabriks', 'Kenyan Cabinet Secretary for Foreign Affairs' in
-    'co-chaired by Kenyan Cabinet Secretary for Foreign Affairs Musalia Mudavadi and ...'. It stops at a
-    verb, a comma, a conjunction, a line break, a date or another person's name."""
+def _office_run(reading: Reading, end: int, owner: int) -> Any:
+    """The office written right before token ``end``, in its sentence: the run of nouns, adjectives,
+    possessives and the prepositions inside an office ('Minister of Defence', 'High Commissioner in
+    Ghana'), stopping at a verb, a comma, a conjunction, a line break, a date or another person's name
+    (a name the tagger runs together with its title, owned by token ``owner``, is not another). None
+    when the run holds no noun, or ends in a plural shared by several people ('the heads of the
+    Kazakhstan and Uzbekistan Governments'). 'And' may join an office's parts ('Minister of Agriculture
+    and Farmers Welfare'); the run starts after any person the article names within it."""
     doc = reading.analysis.doc
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None:
-        return None
-    first = span.start
-    sentence = span.sent.start
+    first = end
+    sentence = doc[end].sent.start if end < len(doc) else doc[end - 1].sent.start
     while first > sentence:
         t = doc[first - 1]
-        own = t.ent_type_ == "PERSON" and _same_entity(t, span.start)
-        if (not (t.pos_ in _OFFICE_TAGS or t.lower_ in ("of", "for", "-")) or (t.ent_type_ in _NOT_OFFICE and not own)
+        own = t.ent_type_ == "PERSON" and _same_entity(t, owner)
+        if (not (t.pos_ in _OFFICE_TAGS or t.lower_ in _OFFICE_LINKS or t.lower_ in ("and", "&")) or (t.ent_type_ in _NOT_OFFICE and not own)
                 or "\n" in t.text_with_ws):
             break
         first -= 1
-    words = doc[first : span.start]
-    while len(words) and (words[0].pos_ in ("PART", "ADP") or words[0].lower_ == "-"):
+    words = doc[first:end]
+    for name in reading.people:
+        for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", words.text):
+            inside = doc.char_span(words.start_char + m.start(), words.start_char + m.end(), alignment_mode="expand")
+            if inside is not None and inside.end > words.start:
+                words = doc[max(words.start, inside.end) : end]
+    while len(words) and (words[0].pos_ in ("PART", "ADP", "DET", "CCONJ") or words[0].lower_ in ("-", "(", ")")):
         words = words[1:]
-    while len(words) and words[-1].lower_ in ("of", "for", "-"):
+    while len(words) and (words[-1].lower_ in _OFFICE_LINKS - {")"} or words[-1].pos_ == "CCONJ"):
         words = words[:-1]
+    if words.text.count("(") != words.text.count(")"):
+        return None
     if not len(words) or not any(t.pos_ in ("NOUN", "PROPN") for t in words) or words.root.tag_ in ("NNS", "NNPS"):
-        return None  # a plural is shared by several people ('the heads of Kazakhstan and Uzbekistan Governments')
-    return words.text
+        return None
+    return words
+
+
+_OFFICE_LINKS = {"of", "for", "in", "at", "to", "on", "the", "-", "(", ")"}  # 'Joint Secretary (Gulf)
+
+
+def office_before(reading: Reading, start: int, end: int) -> str | None:
+    """The office the article puts right before a name: 'Latvian defense minister' in 'Latvian defense
+    minister Artis Pabriks', 'Kenyan Cabinet Secretary for Foreign Affairs' in 'co-chaired by Kenyan
+    Cabinet Secretary for Foreign Affairs Musalia Mudavadi and ...' (:func:`_office_run`)."""
+    span = reading.analysis.doc.char_span(start, end, alignment_mode="expand")
+    words = _office_run(reading, span.start, span.start) if span is not None else None
+    return words.text if words is not None else None
 
 
 def _office_words_only(span: Any) -> Any:
@@ -955,9 +974,9 @@ def office_around(reading: Reading, start: int, end: int) -> str | None:
         first = span.start
         while first > 0 and doc[first - 1].dep_ in ("compound", "amod") and doc[first - 1].head.i >= span.start:
             first -= 1  # the rank before the name ('Vice-Admiral') is not the office
-        if first > 0 and doc[first - 1].text == ",":
-            before = _office_words_only(doc[head.left_edge.i : first - 1])
-            if _names_nobody(reading, before):
+        if first > 1 and doc[first - 1].text == ",":
+            before = _office_run(reading, first - 1, first - 1)
+            if before is not None and _names_nobody(reading, before):
                 return before.text
     after = reading.text[end : end + 200]
     if m := re.match(r"\s*,\s*", after):
@@ -1017,7 +1036,7 @@ def counterparts(reading: Reading, chairs: list[DraftChair], people: list[str], 
 
 def _party_near(reading: Reading, start: int, owner: str | None, title: str | None, parties: list[DraftParty]) -> str | None:
     """The party a chair belongs to: named in the title or owner ('Morocco's General X'), else the
-    nearest party named shortly before the name in its sentence."""
+    one party named shortly before the name in its sentence (none when two are)."""
     names = {p.name for p in parties}
     for phrase in (owner, title):
         if phrase and (c := countries.canonical(phrase)) in names:
@@ -1028,10 +1047,8 @@ def _party_near(reading: Reading, start: int, owner: str | None, title: str | No
         if inside:
             return min(inside)[1]
     a, _ = reading.analysis.sentence_at(start)
-    before = [m for m in reading.country_mentions if a <= m.start < start and m.name in names]
-    if before and start - before[-1].end < 80:
-        return before[-1].name
-    return None
+    near = {m.name for m in reading.country_mentions if max(a, start - 80) <= m.start < start and m.name in names}
+    return near.pop() if len(near) == 1 else None  # two parties just before the name: either may be its
 
 
 def speaker_party(speaker: str | None, parties: list[DraftParty]) -> str | None:
