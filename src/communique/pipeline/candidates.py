@@ -53,6 +53,16 @@ class _Open:
     double: bool
 
 
+def _wrapped(text: str, i: int) -> bool:
+    """The line break at ``i`` wraps a line inside a paragraph, within an open quotation: no blank line
+    follows, the next line does not open a quotation, and a closing mark comes before the paragraph ends."""
+    end = text.find("\n\n", i)
+    rest = text[i + 1 : end if end >= 0 else len(text)]
+    if not rest.strip() or text[i + 1 : i + 2] == "\n" or rest.lstrip()[:1] in (*_OPEN_DOUBLE, '"'):
+        return False
+    return any(c in _CLOSE_DOUBLE or c == '"' for c in rest)
+
+
 def find_quotes(text: str) -> list[QuoteCandidate]:
     """Every quotation in ``text``, in order of their opening marks."""
     stack: list[_Open] = []
@@ -62,6 +72,9 @@ def find_quotes(text: str) -> list[QuoteCandidate]:
         ch = text[i]
         prev = text[i - 1] if i else " "
         nxt = text[i + 1] if i + 1 < n else " "
+        if ch == "\n" and any(o.double for o in stack) and _wrapped(text, i):
+            i += 1  # a line wrapped inside a paragraph: the quotation goes on
+            continue
         if ch == "\n" and any(o.double for o in stack):
             # Opening-mark-only style: the quotation continues if the next paragraph re-opens it.
             j = i
