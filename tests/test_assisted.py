@@ -466,3 +466,23 @@ def test_an_office_before_a_name_stops_at_a_line_break_a_conjunction_or_a_shared
     )
     assert assisted.title_in(more, more.occurrences("Anil Rao")) == "Joint Secretary (Gulf)"
     assert assisted.title_in(more, more.occurrences("Ravi Das")) == "India's Minister of Agriculture and Farmers Welfare"
+
+
+def test_names_with_particles_and_honorifics_stay_whole_and_are_one_person() -> None:
+    text = (
+        "The accord was signed by Omani Trade Minister Sheikh Qais bin Mohammed and Dutch envoy Anna van Dijk in "
+        "Muscat. \u201cIt is a good day,\u201d Sheikh Qais said."
+    )
+    r = reading(text)
+    assert assisted.strip_title(r, "Omani Trade Minister Sheikh Qais bin Mohammed") == "Qais bin Mohammed"
+    assert assisted.strip_title(r, "Dutch envoy Anna van Dijk") == "Anna van Dijk"
+    assert assisted.full_name(r, "Qais") == "Qais bin Mohammed"
+    assert assisted.title_in(r, r.occurrences("Qais bin Mohammed")) == "Omani Trade Minister"  # not '... Sheikh'
+    assert assisted.same_person("Sheikh Qais", "Qais bin Mohammed")
+    assert not assisted.same_person("Ajay Kumar", "Dinesh Kumar")
+    draft = run_assisted(text, {
+        "parties_chairs": {"parties": ["Oman", "Netherlands"], "chairs": ["Sheikh Qais", "Qais bin Mohammed"]},
+        "domains": {"fields": ["trade"]},
+        "mentions": {"fields": []},
+    })
+    assert [c.name for c in draft.chairs if "Qais" in c.name] == ["Qais bin Mohammed"]

@@ -30,7 +30,7 @@ from . import candidates, countries, dates, guard, nlp, phrases
 from .drafts import Draft, DraftChair, DraftDomain, DraftEvent, DraftParty, DraftQuote
 from .grounding import Grounder
 from .session import Question, Step
-from .text import RANKS, TITLE_WORDS, normalise
+from .text import HONORIFICS, RANKS, TITLE_WORDS, normalise
 
 MAX_PARTIES = 12
 MAX_CHAIRS = 6
@@ -151,6 +151,12 @@ def people_in(reading: Reading) -> list[str]:
     return names[:MAX_HINTS]
 
 
+def _function_word(reading: Reading, word: str) -> bool:
+    """An English function word ('of', 'for', 'and'), not a lower-case particle of a name ('bin', 'al',
+    'van', 'de'): spaCy's stop words."""
+    return bool(reading.analysis.doc.vocab[word.casefold()].is_stop)
+
+
 def strip_title(reading: Reading, phrase: str) -> str:
     """A person's name without the title written before it: 'Pakistan Foreign Minister Bilawal Bhutto
     Zardari' -> 'Bilawal Bhutto Zardari', 'Minister of Defence J\u00fcri Luik' -> 'J\u00fcri Luik'. Leading words
@@ -158,7 +164,7 @@ def strip_title(reading: Reading, phrase: str) -> str:
     and only if what is left is two words or more, or a name the article also uses on its own: 'Park
     Min-soo' keeps 'Park'."""
     words = _POSSESSIVE.sub("", phrase.strip()).split()
-    lower = [k for k, w in enumerate(words) if w[:1].islower()]
+    lower = [k for k, w in enumerate(words) if w[:1].islower() and _function_word(reading, w)]
     if lower and lower[-1] < len(words) - 1:
         words = words[lower[-1] + 1 :]  # after 'of', 'for', 'and': 'Minister of Defence Luik' -> 'Defence Luik'
     nouns, adjectives = nlp.common_words()
@@ -182,6 +188,15 @@ def strip_title(reading: Reading, phrase: str) -> str:
     return " ".join(words[cut:])
 
 
+def same_person(a: str, b: str) -> bool:
+    """Two forms of one name: the words of one, ranks and honorifics aside, are all words of the other
+    ('Prince Abdulaziz' and 'Abdulaziz bin Salman'; not 'Ajay Kumar' and 'Dinesh Kumar')."""
+    offices = RANKS | TITLE_WORDS
+    wa = {w for w in normalise(a).split() if w not in offices}
+    wb = {w for w in normalise(b).split() if w not in offices}
+    return bool(wa) and bool(wb) and (wa <= wb or wb <= wa)
+
+
 def full_name(reading: Reading, name: str) -> str:
     """A surname or a shortened name resolved to the fullest form the article gives of it: 'Zhang' ->
     'Zhang Gaoli', 'Iwaya' -> 'Iwaya Takeshi' (family names first or last)."""
@@ -193,7 +208,7 @@ def full_name(reading: Reading, name: str) -> str:
     for candidate in dict.fromkeys([*reading.analysis.people(), *reading.analysis.proper_runs()]):
         stripped = strip_title(reading, candidate)
         c_words = [w.casefold() for w in stripped.split()]
-        if len(c_words) <= len(key) or len(c_words) > 5 or any(w[:1].islower() for w in stripped.split()):
+        if len(c_words) <= len(key) or len(c_words) > 5 or any(w[:1].islower() and _function_word(reading, w) for w in stripped.split()):
             continue
         if (c_words[-len(key):] == key or c_words[: len(key)] == key) and len(c_words) > len(best.split()):
             if reading.occurrences(stripped):
@@ -742,8 +757,12 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
         chair, why = check_chair(reading, raw, draft.parties)
         if chair is None:
             draft.rejected.append(Rejection(field="chairs", value=raw, reason=why or "refused"))
-        elif all(normalise(c.name) != normalise(chair.name) for c in draft.chairs):
+        elif (same := next((k for k, c in enumerate(draft.chairs) if same_person(c.name, chair.name)), None)) is None:
             draft.chairs.append(chair)
+        elif len(chair.name.split()) > len(draft.chairs[same].name.split()):  # 'Prince Abdulaziz', then 'Abdulaziz bin Salman'
+            earlier = draft.chairs[same]
+            draft.chairs[same] = earlier.model_copy(update={"name": chair.name, "title": earlier.title or chair.title,
+                                                            "party": earlier.party or chair.party})
 
     draft.chairs += counterparts(reading, draft.chairs, people, draft.parties)
 
@@ -917,7 +936,8 @@ def _office_run(reading: Reading, end: int, owner: int) -> Any:
                 words = doc[max(words.start, inside.end) : end]
     while len(words) and (words[0].pos_ in ("PART", "ADP", "DET", "CCONJ") or words[0].lower_ in ("-", "(", ")")):
         words = words[1:]
-    while len(words) and (words[-1].lower_ in _OFFICE_LINKS - {")"} or words[-1].pos_ == "CCONJ"):
+    while len(words) and (words[-1].lower_ in _OFFICE_LINKS - {")"} or words[-1].pos_ == "CCONJ"
+                          or len(words) > 1 and words[-1].lower_.strip(".") in HONORIFICS):
         words = words[:-1]
     if words.text.count("(") != words.text.count(")"):
         return None
@@ -1021,7 +1041,7 @@ def counterparts(reading: Reading, chairs: list[DraftChair], people: list[str], 
     defense minister Raimundas Karoblis'), one for each party that has no chair yet."""
     found: list[DraftChair] = []
     for name in people:
-        if any(normalise(c.name) == normalise(name) for c in [*chairs, *found]):
+        if any(same_person(c.name, name) for c in [*chairs, *found]):
             continue
         chair, _ = check_chair(reading, name, parties)
         if chair is None:

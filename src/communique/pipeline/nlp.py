@@ -174,6 +174,11 @@ class Analysis:
                     and token.i + 1 < len(doc) and doc[token.i + 1].text[:1].isupper()):
                 current.append(token)  # 'Ibok-Ete', 'Vice-Admiral'
                 continue
+            if (token is not None and current and token.text[:1].islower() and len(token.text) <= 3 and not token.is_stop
+                    and token.pos_ not in ("VERB", "AUX") and token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN"
+                    and doc[token.i + 1].text[:1].isupper()):
+                current.append(token)  # a particle inside a name: 'Abdulaziz bin Salman', 'Ursula von der Leyen'
+                continue
             if current:
                 runs.append(self.text[current[0].idx : current[-1].idx + len(current[-1].text)])
             current = []

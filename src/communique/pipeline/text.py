@@ -68,6 +68,11 @@ TITLE_WORDS = {
 RANKS = {"cmde", "vadm", "radm", "rear", "vice", "adm", "lt", "gen", "col", "brig", "maj", "capt", "cdr", "sgt", "shri",
          "smt", "mr", "mrs", "ms", "dr", "prof", "hon", "premier", "vice-premier", "fm", "chairperson"}
 
+#: Honorifics written between an office and a name ('Saudi Energy Minister Prince Abdulaziz'): not
+#: part of the office.
+HONORIFICS = {"prince", "princess", "sheikh", "sheikha", "mr", "mrs", "ms", "dr", "prof", "sir", "dame", "shri", "smt",
+              "hon", "his", "her", "excellency"}
+
 #: Prompt v2 (``decomposed``): how a phrase that names an office rather than a person begins
 #: ('Inspector General of the Royal Armed Forces'); heads of offices, not honorifics ('Mr') or most
 #: ranks. A pattern, not a word set: 'spokes\w+' is spokesman, spokeswoman and spokesperson.
