@@ -513,6 +513,52 @@ def list_rest(reading: Reading, listed: list[str], least: int = 3) -> list[str]:
     return found
 
 
+def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.DomainCandidate]) -> tuple[list[DraftDomain], list[Rejection]]:
+    """The fields of cooperation: the model's open answer, each grounded to the article's wording; the
+    common fields found in the article (``accepted``) that no listed field covers; the phrases that word
+    those more fully; the rest of a list the answers drew three members from. Refused: a field named
+    only about an earlier event or only in words for who takes part, and an umbrella over listed fields."""
+    domains: list[DraftDomain] = []
+    refused: list[Rejection] = []
+    doc = reading.analysis.doc
+    for raw in answered:
+        wording = ground_field(reading, raw)
+        if wording is None:
+            refused.append(Rejection(field="domains", value=raw, reason="not worded in the article (or too general)"))
+        elif only_earlier(reading, wording):
+            refused.append(Rejection(field="domains", value=raw, reason=_EARLIER))
+        elif (spans := field_spans(reading, wording)) and all(phrases.names_who_takes_part(doc, a, b) for a, b in spans):
+            refused.append(Rejection(field="domains", value=raw, reason=_PARTY_WORDS))
+        elif all(normalise(d.wording) != normalise(wording) for d in domains):
+            domains.append(DraftDomain(label=domain_label(wording), wording=wording))
+
+    # A common field is another wording of one already listed when their words hold one another, or
+    # when the article gives them as one phrase: 'industry cooperation' (listed) and 'defence industry'
+    # (found) both in 'defence industry cooperation'.
+    taken = [span for d in domains for span in reading.occurrences(d.wording)]
+    for m in accepted:
+        if any(_same_field(m.wording, d.wording) for d in domains):
+            continue
+        where = reading.occurrences(m.wording)
+        if only_earlier(reading, m.wording):
+            refused.append(Rejection(field="domains", value=m.wording, reason=_EARLIER))
+        elif all(phrases.in_a_name(doc, a, b) or phrases.names_who_takes_part(doc, a, b) for a, b in where):
+            refused.append(Rejection(field="domains", value=m.wording, reason=_PARTY_WORDS))
+        elif not any(a < e and s < b for s, e in where for a, b in taken):
+            domains.append(DraftDomain(label=m.label, wording=m.wording))
+    domains += [DraftDomain(label=domain_label(w), wording=w) for w in field_phrases(reading, accepted, [d.wording for d in domains])]
+    domains += [DraftDomain(label=domain_label(w), wording=w) for w in list_rest(reading, [d.wording for d in domains])
+                if not only_earlier(reading, w)]
+
+    # A general wording ('joint cooperative efforts') whose examples in the article are fields listed in
+    # their own right is an umbrella over them, not another field; a controlled-vocabulary field stays.
+    for d in list(domains):
+        if d.label is DomainLabel.other and umbrella(reading, d.wording, [o.wording for o in domains if o is not d]):
+            domains.remove(d)
+            refused.append(Rejection(field="domains", value=d.wording, reason="an umbrella over fields listed in their own right"))
+    return domains, refused
+
+
 def field_phrases(reading: Reading, accepted: list[candidates.DomainCandidate], listed: list[str]) -> list[str]:
     """The phrases the article words accepted common fields in, where they say more than the bare word
     and no field listed already covers them: 'water sector' for 'water', 'regional and global health
@@ -767,53 +813,14 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
     draft.chairs += counterparts(reading, draft.chairs, people, draft.parties)
 
     # Domains: the article's own wording, labelled from the controlled vocabulary where one fits.
-    seen: set[str] = set()
-    for raw in fields.fields:
-        wording = ground_field(reading, raw)
-        if wording is None:
-            draft.rejected.append(Rejection(field="domains", value=raw, reason="not worded in the article (or too general)"))
-            continue
-        if only_earlier(reading, wording):
-            draft.rejected.append(Rejection(field="domains", value=raw, reason=_EARLIER))
-            continue
-        if (spans := field_spans(reading, wording)) and all(phrases.names_who_takes_part(reading.analysis.doc, a, b) for a, b in spans):
-            draft.rejected.append(Rejection(field="domains", value=raw, reason=_PARTY_WORDS))
-            continue
-        if (key := normalise(wording)) not in seen:
-            seen.add(key)
-            draft.domains.append(DraftDomain(label=domain_label(wording), wording=wording))
-
     if not checked:
         picks = wordings
     else:
         picks = [wordings[n - 1] if by_number else n for n in picked.fields] if picked is not None else []
     chosen = {w.casefold() for w in picks}
-    # A common field the check accepted is another wording of one already listed when their words hold
-    # one another, or when the article gives them as one phrase: 'industry cooperation' (listed) and
-    # 'defence industry' (found) both in 'defence industry cooperation'.
-    taken = [span for d in draft.domains for span in reading.occurrences(d.wording)]
-    for m in mentions:
-        if m.wording.casefold() not in chosen or any(_same_field(m.wording, d.wording) for d in draft.domains):
-            continue
-        if only_earlier(reading, m.wording):
-            draft.rejected.append(Rejection(field="domains", value=m.wording, reason=_EARLIER))
-            continue
-        doc = reading.analysis.doc
-        if all(phrases.in_a_name(doc, a, b) or phrases.names_who_takes_part(doc, a, b) for a, b in reading.occurrences(m.wording)):
-            draft.rejected.append(Rejection(field="domains", value=m.wording, reason=_PARTY_WORDS))
-            continue
-        if not any(a < e and s < b for s, e in reading.occurrences(m.wording) for a, b in taken):
-            draft.domains.append(DraftDomain(label=m.label, wording=m.wording))
-    draft.domains += [DraftDomain(label=domain_label(w), wording=w) for w in field_phrases(reading, [m for m in mentions if m.wording.casefold() in chosen],
-                                                                                        [d.wording for d in draft.domains])]
-    draft.domains += [DraftDomain(label=domain_label(w), wording=w) for w in list_rest(reading, [d.wording for d in draft.domains])
-                      if not only_earlier(reading, w)]
-    # A general wording ('joint cooperative efforts') whose examples in the article are fields listed in
-    # their own right is an umbrella over them, not another field; a controlled-vocabulary field stays.
-    for d in list(draft.domains):
-        if d.label is DomainLabel.other and umbrella(reading, d.wording, [o.wording for o in draft.domains if o is not d]):
-            draft.domains.remove(d)
-            draft.rejected.append(Rejection(field="domains", value=d.wording, reason="an umbrella over fields listed in their own right"))
+    domains, refusals = fields_of(reading, fields.fields, [m for m in mentions if m.wording.casefold() in chosen])
+    draft.domains += domains
+    draft.rejected += refusals
 
     # Quotes: cue speakers, then the model's answers, each checked against the article.
     if attribution is not None:
