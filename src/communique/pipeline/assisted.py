@@ -188,13 +188,16 @@ def strip_title(reading: Reading, phrase: str) -> str:
     return " ".join(words[cut:])
 
 
+def _nested(wa: set[str], wb: set[str]) -> bool:
+    """One set of words holds the other, neither empty."""
+    return bool(wa) and bool(wb) and (wa <= wb or wb <= wa)
+
+
 def same_person(a: str, b: str) -> bool:
     """Two forms of one name: the words of one, ranks and honorifics aside, are all words of the other
     ('Prince Abdulaziz' and 'Abdulaziz bin Salman'; not 'Ajay Kumar' and 'Dinesh Kumar')."""
     offices = RANKS | TITLE_WORDS
-    wa = {w for w in normalise(a).split() if w not in offices}
-    wb = {w for w in normalise(b).split() if w not in offices}
-    return bool(wa) and bool(wb) and (wa <= wb or wb <= wa)
+    return _nested({w for w in normalise(a).split() if w not in offices}, {w for w in normalise(b).split() if w not in offices})
 
 
 def full_name(reading: Reading, name: str) -> str:
@@ -491,10 +494,12 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"\w+", text.casefold()))
 
 
+_GENERIC_WORDS = _words(" ".join(_GENERIC))  # 'cooperation', 'relations', ...: a phrase headed by one is the bare field
+
+
 def _same_field(a: str, b: str) -> bool:
     """One wording's words hold the other's: 'coal' and 'coal exports', 'trade' and 'bilateral trade'."""
-    wa, wb = _words(a), _words(b)
-    return bool(wa) and bool(wb) and (wa <= wb or wb <= wa)
+    return _nested(_words(a), _words(b))
 
 
 def list_rest(reading: Reading, listed: list[str], least: int = 3) -> list[str]:
@@ -523,11 +528,12 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
     doc = reading.analysis.doc
     for raw in answered:
         wording = ground_field(reading, raw)
+        spans = field_spans(reading, wording) if wording is not None else []
         if wording is None:
             refused.append(Rejection(field="domains", value=raw, reason="not worded in the article (or too general)"))
-        elif only_earlier(reading, wording):
+        elif only_earlier(reading, spans):
             refused.append(Rejection(field="domains", value=raw, reason=_EARLIER))
-        elif (spans := field_spans(reading, wording)) and all(phrases.names_who_takes_part(doc, a, b) for a, b in spans):
+        elif spans and all(phrases.names_who_takes_part(doc, a, b) for a, b in spans):
             refused.append(Rejection(field="domains", value=raw, reason=_PARTY_WORDS))
         elif all(normalise(d.wording) != normalise(wording) for d in domains):
             domains.append(DraftDomain(label=domain_label(wording), wording=wording))
@@ -540,7 +546,7 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
         if any(_same_field(m.wording, d.wording) for d in domains):
             continue
         where = reading.occurrences(m.wording)
-        if only_earlier(reading, m.wording):
+        if only_earlier(reading, where):
             refused.append(Rejection(field="domains", value=m.wording, reason=_EARLIER))
         elif all(phrases.in_a_name(doc, a, b) or phrases.names_who_takes_part(doc, a, b) for a, b in where):
             refused.append(Rejection(field="domains", value=m.wording, reason=_PARTY_WORDS))
@@ -548,7 +554,7 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
             domains.append(DraftDomain(label=m.label, wording=m.wording))
     domains += [DraftDomain(label=domain_label(w), wording=w) for w in field_phrases(reading, accepted, [d.wording for d in domains])]
     domains += [DraftDomain(label=domain_label(w), wording=w) for w in list_rest(reading, [d.wording for d in domains])
-                if not only_earlier(reading, w)]
+                if not only_earlier(reading, field_spans(reading, w))]
 
     # A general wording ('joint cooperative efforts') whose examples in the article are fields listed in
     # their own right is an umbrella over them, not another field; a controlled-vocabulary field stays.
@@ -570,9 +576,9 @@ def field_phrases(reading: Reading, accepted: list[candidates.DomainCandidate], 
     for m in accepted:
         for a, b in reading.occurrences(m.wording):
             p = phrases.phrase_around(reading.analysis.doc, a, b)
-            if (p is None or not (p.start <= a and b <= p.end) or normalise(p.text) == normalise(m.wording) or _words(p.text.split()[-1]) & _words(" ".join(_GENERIC))
+            if (p is None or not (p.start <= a and b <= p.end) or normalise(p.text) == normalise(m.wording) or _words(p.text.split()[-1]) & _GENERIC_WORDS
                     or any(_same_field(p.text, w) for w in [*listed, *found])
-                    or any(x < p.end and p.start < y for x, y in taken) or only_earlier(reading, p.text)):
+                    or any(x < p.end and p.start < y for x, y in taken) or only_earlier(reading, field_spans(reading, p.text))):
                 continue
             found.append(p.text)
     return found
@@ -603,9 +609,9 @@ def field_spans(reading: Reading, wording: str) -> list[tuple[int, int]]:
     return [(span.start, span.end)] if span is not None else []
 
 
-def only_earlier(reading: Reading, wording: str) -> bool:
-    """Every mention of the field is in a sentence about another, earlier event."""
-    spans = field_spans(reading, wording)
+def only_earlier(reading: Reading, spans: list[tuple[int, int]]) -> bool:
+    """Every mention of a field (``spans``, from :func:`field_spans`) is in a sentence about another,
+    earlier event."""
     return bool(spans) and all(_earlier_event(reading, a) for a, _ in spans)
 
 
@@ -730,7 +736,7 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
         )
 
     forms = party_forms(reading)
-    people = people_in(reading)
+    people = reading.people
 
     quotes = reading.quotes
     kept: list[int] = []
@@ -1051,13 +1057,10 @@ def counterparts(reading: Reading, chairs: list[DraftChair], people: list[str], 
         if any(same_person(c.name, name) for c in [*chairs, *found]):
             continue
         chair, _ = check_chair(reading, name, parties)
-        if chair is None:
-            continue
-        party = next((c for w in (chair.title or "").split() if (c := countries.canonical(w)) in {p.name for p in parties}), chair.party)
-        if party is None or party in {c.party for c in [*chairs, *found]}:
+        if chair is None or chair.party is None or chair.party in {c.party for c in [*chairs, *found]}:
             continue
         if any(same_office(reading, chair.title, c.title) for c in chairs):
-            found.append(chair.model_copy(update={"party": party}))
+            found.append(chair)
     return found
 
 
