@@ -30,6 +30,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from importlib.metadata import version
+
 from communique import Summariser
 from communique.backends.base import Completion
 from communique.backends.local import LocalBackend
@@ -45,51 +47,31 @@ class Metered(LocalBackend):
     calls: list[dict[str, Any]]
 
     def complete(self, messages, response_model, params):  # type: ignore[no-untyped-def]
-        before = list(self.llama._input_ids[: self.llama.n_tokens])
         t = time.perf_counter()
         done: Completion = super().complete(messages, response_model, params)
-        seconds = time.perf_counter() - t
-        after = list(self.llama._input_ids[: self.llama.n_tokens])
-        prompt_len = len(after) - done.completion_tokens if done.attempts == 1 else done.prompt_tokens
-        kept = 0
-        for a, b in zip(before, after[:prompt_len]):
-            if a != b:
-                break
-            kept += 1
         self.calls.append(
             {
                 "question": response_model.__name__,
                 "prompt_tokens": done.prompt_tokens,
-                "read_tokens": done.prompt_tokens - kept,
+                "read_tokens": done.extra["read_anew"],
                 "answer_tokens": done.completion_tokens,
                 "attempts": done.attempts,
-                "seconds": round(seconds, 3),
+                "seconds": round(time.perf_counter() - t, 3),
             }
         )
         return done
 
 
-def read_once(llama: Any, text: str) -> tuple[int, float]:
+def read_once(engine: Any, text: str) -> tuple[int, float]:
     """Tokens of the article alone, and seconds for llama.cpp to read them into an empty cache."""
-    tokens = llama.tokenize(text.encode("utf-8"), add_bos=True)
-    llama.reset()
-    t = time.perf_counter()
-    llama.eval(tokens)
-    return len(tokens), time.perf_counter() - t
+    reply = engine.server.handle_completions({"prompt": text, "max_tokens": 1, "temperature": 0.0, "cache_prompt": False})
+    return int(reply["timings"]["prompt_n"]), float(reply["timings"]["prompt_ms"]) / 1000
 
 
-def write_speed(llama: Any, text: str, n: int = 48) -> float:
+def write_speed(engine: Any, text: str, n: int = 48) -> float:
     """Answer tokens per second, writing freely after the article (no grammar)."""
-    tokens = llama.tokenize(text.encode("utf-8"), add_bos=True)
-    llama.reset()
-    llama.eval(tokens)
-    t = time.perf_counter()
-    written = 0
-    for _ in llama.generate(tokens, temp=0.0):  # the article is already read: only the last token is again
-        written += 1
-        if written >= n:
-            break
-    return written / (time.perf_counter() - t)
+    reply = engine.server.handle_completions({"prompt": text, "max_tokens": n, "temperature": 0.0, "ignore_eos": True})
+    return float(reply["timings"]["predicted_per_second"])
 
 
 def cached_rerun(runs: int = 3) -> float:
@@ -130,12 +112,9 @@ def main() -> None:
     ap.add_argument("--no-rerun", action="store_true", help="skip the cached CLI re-run")
     args = ap.parse_args()
 
-    from communique.backends import local
-
-    local._close_all()
     t = time.perf_counter()
     backend = Metered()
-    backend.llama  # noqa: B018 - load now, to time it
+    backend.engine  # noqa: B018 - load now, to time it
     load_s = time.perf_counter() - t
     backend.calls = []
     options = {} if args.prompt_version is None else {"prompt_version": args.prompt_version}
@@ -144,12 +123,11 @@ def main() -> None:
     todo = articles(args.cases, args.limit)
     warm_text = todo[0][1]
     summariser.summarise(warm_text)  # warm-up: spaCy and the model's first compute
-    write_tps = write_speed(backend.llama, warm_text)
+    write_tps = write_speed(backend.engine, warm_text)
 
     raw = {}
     for name, text in todo:  # the floor first, for every article, in this same run
-        raw[name] = min((read_once(backend.llama, text) for _ in range(2)), key=lambda x: x[1])
-    backend.llama.reset()
+        raw[name] = min((read_once(backend.engine, text) for _ in range(2)), key=lambda x: x[1])
     summariser.summarise(todo[-1][1])  # the cache as a previous article leaves it
 
     rows = []
@@ -189,7 +167,8 @@ def main() -> None:
     totals = {
         "prompt_version": summariser.prompt.version,
         "model": backend.model,
-        "threads": backend.llama.n_threads,
+        "engine": "xllamacpp " + version("xllamacpp"),
+        "threads": backend.engine.threads,
         "machine": f"{os.cpu_count()} cores, {cpu_name()}, Python {platform.python_version()}",
         "articles": len(rows),
         "median_ratio": median_ratio,

@@ -49,21 +49,15 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def model_server() -> object:
-    """llama-cpp-python's own OpenAI-compatible server, serving the 0.5B model on loopback."""
+    """llama.cpp's own OpenAI-compatible server (llama-server, built into xllamacpp), started by
+    `communique serve` in a process of its own, serving the 0.5B model on loopback."""
     import time
     import urllib.request
 
-    pytest.importorskip("llama_cpp.server", reason="needs the `server` extra")
-    from communique.backends.modelstore import resolve
-
-    model = resolve("qwen2.5-coder-0.5b")
+    pytest.importorskip("xllamacpp", reason="needs the `server` extra")
     port = free_port()
     log = open(os.devnull, "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(model.path), "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", "8192", "--n_threads", str(os.cpu_count() or 1)],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
+    proc = subprocess.Popen(cli("serve", "--model", "qwen2.5-coder-0.5b", "--port", str(port)), stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}/v1"
     deadline = time.time() + 180
     while True:
@@ -73,7 +67,7 @@ def model_server() -> object:
         except OSError:
             if proc.poll() is not None or time.time() > deadline:
                 proc.kill()
-                raise RuntimeError(f"llama_cpp.server did not start on port {port}") from None
+                raise RuntimeError(f"communique serve did not start on port {port}") from None
             time.sleep(0.5)
     yield base_url
     proc.terminate()

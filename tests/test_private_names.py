@@ -26,12 +26,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "communique"
 
 #: (module, private attribute of a third-party object) -> why it is used.
-THIRD_PARTY = {
-    ("communique.backends.local", "_ctx"): "llama_cpp gives the context pointer llama_set_abort_callback needs only as "
-                                           "Llama._ctx.ctx",
-    ("communique.backends.local", "_model"): "llama_cpp exposes token_get_text (for the chat template's BOS/EOS "
-                                             "texts) only on Llama._model",
-}
+THIRD_PARTY: dict[tuple[str, str], str] = {}
 
 
 def is_private(name: str) -> bool:

@@ -387,6 +387,34 @@ def models_assemble(name: Annotated[str, typer.Argument()] = "qwen2.5-coder-1.5b
     typer.echo(f"{resolved.path}\tsha256 {resolved.sha256}")
 
 
+@app.command()
+def serve(
+    model: Annotated[str, typer.Option("--model", "-m", help="qwen2.5-coder-1.5b (default), qwen2.5-coder-0.5b or a GGUF path")] = "qwen2.5-coder-1.5b",
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on (0: any free port)")] = 8080,
+    parallel: Annotated[int, typer.Option(help="Requests answered at once (llama.cpp slots)")] = 1,
+) -> None:
+    """Serve a model over an OpenAI-compatible HTTP API (llama.cpp's server) until interrupted."""
+    import signal
+    import threading
+
+    from .backends.local import serve as start
+
+    try:
+        engine = start(model, host=host, port=port, parallel=parallel)
+    except CommuniqueError as exc:
+        raise fail(exc) from None
+    typer.echo(f"serving {model} at {engine.address}/v1", err=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(1.0):
+            pass
+    except KeyboardInterrupt:
+        pass
+    engine.close()
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"communique {__version__}")

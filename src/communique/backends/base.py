@@ -23,15 +23,32 @@ class GenerationParams:
     #: "values" (the keys and punctuation the schema fixes are read as prompt text; only the values are
     #: written). Backends without a grammar ignore it.
     decoding: str = "json"
+    #: How many alternatives to report with each written token's logprob (0: no logprobs). Backends
+    #: that can give them fill :attr:`Completion.logprobs`.
+    logprobs: int = 0
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> GenerationParams:
-        known = {k: values[k] for k in ("temperature", "max_tokens", "seed", "decoding") if k in values}
+        known = {k: values[k] for k in ("temperature", "max_tokens", "seed", "decoding", "logprobs") if k in values}
         return cls(**known)
 
     def as_dict(self) -> dict[str, Any]:
-        plain = {"temperature": self.temperature, "max_tokens": self.max_tokens, "seed": self.seed}
-        return plain if self.decoding == "json" else {**plain, "decoding": self.decoding}
+        plain: dict[str, Any] = {"temperature": self.temperature, "max_tokens": self.max_tokens, "seed": self.seed}
+        if self.decoding != "json":
+            plain["decoding"] = self.decoding
+        if self.logprobs:
+            plain["logprobs"] = self.logprobs
+        return plain
+
+
+@dataclass(frozen=True)
+class TokenLogprob:
+    """One token the model wrote: its text, its log probability, and the most likely alternatives at
+    that position with theirs (the written token among them when it was one of the most likely)."""
+
+    token: str
+    logprob: float
+    top: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,6 +73,8 @@ class Completion(Generic[T]):
     attempts: int = 1
     raw: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The written tokens with their logprobs, when the params asked for them and the backend gives them.
+    logprobs: list[TokenLogprob] | None = None
 
 
 class Backend(ABC):
