@@ -74,8 +74,7 @@ ARTICLE_CHAIR_TRAPS = (
     [
         ("Joint Technical Working Group", "organisation"),
         ("Deputy Minister of Defence", "not in the article"),
-        ("Erik Lund", "does not say"),
-        ("Knut Ask", "does not say"),
+        ("Knut Ask", "the one met"),
         ("Lee Hsien Loong", "not in the article"),
     ],
 )

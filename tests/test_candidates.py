@@ -125,3 +125,30 @@ def test_a_quotation_goes_on_across_a_line_wrapped_inside_its_paragraph() -> Non
     quotes = [q.text for q in find_quotes(text)]
     assert quotes[0] == "We welcome the support of our partners for the new port,\nwhich remains our first aim,"
     assert not any(q.startswith("We agree") for q in quotes)
+
+
+@pytest.mark.parametrize(
+    ("article", "expected"),
+    [
+        # wire styles: two single marks, or two apostrophes, stand for a double mark
+        ("\u2018\u2018We will build the road together,\u2019\u2019 the minister said.", ["We will build the road together,"]),
+        ("\u201cPatrols start in May,\u2019\u2019 the admiral told reporters.", ["Patrols start in May,"]),
+        ("``We trust our partners,'' the envoy said.", ["We trust our partners,"]),
+        ('"Both sides agreed,\'\' the statement read.', ["Both sides agreed,"]),
+        ("The deal is \u2018\u2018historic\u2019\u2019 for both ports.", ["historic"]),
+        # continental marks
+        ("\u201eWir arbeiten eng zusammen\u201c, sagte die Ministerin.", ["Wir arbeiten eng zusammen"]),
+        ("Er nannte es \u201aeinen guten Anfang\u2018 in Bonn.", ["einen guten Anfang"]),
+        ("\u00abNous allons coop\u00e9rer\u00bb, a dit le ministre.", ["Nous allons coop\u00e9rer"]),
+        # a block quotation after 'said:', every paragraph opened and none closed
+        ("The governor said:\n\n\u201cThe first task is the harbour.\n\n\u201cThe second is the rail link.\n\nTalks end on Friday.",
+         ["The first task is the harbour.\n\n\u201cThe second is the rail link."]),
+        ("The envoy told the press:\n\u201cWe came to listen.", ["We came to listen."]),
+        # without the colon an unclosed mark is still dropped
+        ("Officials noted the plan.\n\n\u201cWe came to listen.\n\nTalks end on Friday.", []),
+    ],
+)
+def test_quotation_typography(article: str, expected: list[str]) -> None:
+    assert texts(article) == expected
+    for q in find_quotes(article):
+        assert article[q.start:q.end] == q.text

@@ -108,6 +108,10 @@ LEGIT = [
     "News aggregators in both countries covered the talks extensively.",
     "Both ministers said processors of fish products would benefit from lower tariffs.",
     "The two sides agreed to develop AI tools that summarise maritime incident reports for both coast guards.",
+    # Flagged once on unseen articles (made-up variants): offices in apposition, with a rank abbreviated.
+    "Maria Cruz, Peru's Secretary of Foreign Affairs, and Rear Adm. Tomas Rey, commander of the Pacific Fleet, "
+    "signed the agreement.",
+    "Vice Adm. Lena Holm, chief of naval staff, and Gen. Oskar Berg, head of the joint command, led the talks.",
 ]
 
 
@@ -221,3 +225,11 @@ def test_repository_articles() -> None:
             assert "France" in flagged and "Emmanuel Macron" in flagged
         else:
             assert flags == [], (path, [text[f.start : f.end] for f in flags])
+
+
+def test_a_quotation_whose_end_the_page_lost_is_speech() -> None:
+    """Paragraphs in the opening-mark-only style whose closing mark was cut off with the page: the
+    speaker's 'you' is addressed to their audience, not to the article's reader."""
+    speech = ("\u201cOur coasts, as you know, face the same storms every winter.\n\n"
+              "\u201cYour crews and ours will train together from next spring.\n\n")
+    assert _flags(ARTICLE.format(inline="", paragraph=speech)) == []

@@ -304,6 +304,98 @@ def _demoted(reading: Reading, start: int, end: int) -> bool:
     return False
 
 
+def not_a_person(reading: Reading, name: str, spans: list[tuple[int, int]]) -> str | None:
+    """Why nothing shows ``name`` to be a person's name, or None. A name is words that start with a
+    capital (or lower-case particles such as 'bin', 'van'), not capitals only (a dateline), and not
+    ending in a title or rank ('Joint Chief', 'State Councilor'). A person is then shown by spaCy (a
+    PERSON entity over a name of two or more words) or by a title, rank or office right before a mention
+    ('Gen. Irabor', 'Minister Luik')."""
+    words = [w for w in re.split(r"\s+", name) if w]
+    if not words or not all(w[:1].isupper() or w[:1].islower() and not _function_word(reading, w) for w in words):
+        return "not a person's name: its words do not start with capitals"
+    if len(words) >= 2 and all(w.isupper() and len(w) > 3 for w in words):
+        return "not a person's name: capitals only, as in a dateline"
+    if _title_word(words[-1]):
+        return "not a person's name: it ends in a title or rank"
+    if len(words) >= 2 and any("PERSON" in {e.label for e in reading.analysis.entities if e.start <= a and b <= e.end} for a, b in spans):
+        return None
+    if any(_titled(reading, a, b) for a, b in spans):
+        return None
+    return "not shown to be a person: no PERSON entity over the name and no title or rank before it"
+
+
+_TITLES = (RANKS | TITLE_WORDS) - {"the", "his", "her"}
+
+
+def _title_word(word: str) -> bool:
+    """A title, rank or office word ('Gen.', 'Minister', 'Presidents'), not 'the' or 'his' before a name."""
+    w = word.strip(".,()").casefold()
+    return w in _TITLES or w.removesuffix("s") in _TITLES
+
+
+def _titled(reading: Reading, start: int, end: int) -> bool:
+    """A title, rank or office goes with the mention at [start, end): a title word among the words that
+    lead up to it in its clause ('Minister of Defence Jüri Luik', 'Joint Secretary (Armed Forces)
+    Dinesh Kumar', 'the Vice Foreign Minister for Latin America, Maximiliano Reyes'; the walk stops at a
+    verb, a full stop or semicolon, or another person, after at most ten words), or in apposition after
+    it (:func:`title_in`)."""
+    doc = reading.analysis.doc
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    i, words = span.start - 1, 0
+    while i >= 0 and words < 10:
+        t = doc[i]
+        if t.pos_ in ("VERB", "AUX") or t.text in (".", ";", "\n\n") or "\n" in t.text or t.ent_type_ == "PERSON" and t.i < span.start - 1 and doc[t.i + 1].ent_type_ != "PERSON":
+            break
+        if _title_word(t.text):
+            return True
+        words += t.is_alpha
+        i -= 1
+    office = title_in(reading, [(start, end)])
+    return office is not None and any(_title_word(w) for w in re.split(r"[\s-]+", office))
+
+
+def _title_before(reading: Reading, start: int) -> bool:
+    """The word right before ``start`` is a title, rank or honorific ('Gen.', 'Minister', 'Presidents')."""
+    before = reading.text[max(0, start - 40) : start].split()
+    return bool(before) and (_title_word(before[-1]) or before[-1].strip(".,").casefold() in HONORIFICS)
+
+
+def not_leading(reading: Reading, mentions: list[tuple[int, int]]) -> str | None:
+    """Why the article shows this person in no leading role, or None. It shows it only by evidence: every
+    mention is in a sentence about an earlier event, or names the person as the one met, visited or
+    called on. Where nothing shows that, the model's answer stands."""
+    if mentions and all(_earlier_event(reading, a) for a, _ in mentions):
+        return "named only about another, earlier event"
+    if mentions and all(_demoted(reading, a, b) or _earlier_event(reading, a) for a, b in mentions):
+        return "named only as the one met, visited or called on"
+    if mentions and all(_quoting(reading, a) for a, _ in mentions) and not _one_of_the_sides(reading, mentions):
+        return "named only as the speaker of quotations"
+    return None
+
+
+def _quoting(reading: Reading, start: int) -> bool:
+    """The sentence at ``start`` quotes someone and tells of nothing else: it holds a quotation and a
+    verb of saying, and no word of meeting, leading or signing outside the quotation."""
+    a, b = reading.analysis.sentence_at(start)
+    lemmas = _lemmas(reading, start)
+    return any(a <= qa < b or a < qb <= b for qa, qb in reading.quoted) and bool(lemmas & _SPEECH_LEMMAS) and not lemmas & _MET
+
+
+def _one_of_the_sides(reading: Reading, mentions: list[tuple[int, int]]) -> bool:
+    """The person's office is the one the article gives, in the plural, to those who met, agreed or
+    signed ('Italian defence minister X' where 'the ministers agreed ...'): a speaker who heads a side."""
+    title = title_in(reading, mentions) or ""
+    offices = {w.casefold() for w in re.split(r"[\s-]+", title) if _title_word(w)}
+    if not offices:
+        return False
+    for t in reading.analysis.doc:
+        if t.tag_ in ("NNS", "NNPS") and t.lemma_.casefold() in offices and _lemmas(reading, t.idx) & _TAKING_PART:
+            return True
+    return False
+
+
 def leading_role(reading: Reading, spans: list[tuple[int, int]], lemmas: set[str] = _MET) -> bool:
     """Some mention of the person is in a sentence that says someone led, chaired, signed or met, not
     as the one met or called on, and not in a sentence about an earlier year's event."""
@@ -321,7 +413,9 @@ _YEAR = re.compile(r"\b(19|20)\d\d\b")
 
 def _background(reading: Reading, start: int) -> bool:
     """The sentence at ``start`` is dated to an earlier year than the article's ('Then, in November 2021,
-    ... signed a memorandum'): another, earlier event."""
+    ... signed a memorandum'): another, earlier event. (Counting only a date that qualifies the verb,
+    so that 'under the 2010 Agreement' would not date the sentence, changed no chair on the dev set and
+    lost a field on its second half: not kept.)"""
     year = reading.year
     if year is None:
         return False
@@ -444,17 +538,31 @@ def check_party(reading: Reading, name: str, forms: dict[str, list[str]],
         spans = sorted(found | set((mentions or {}).get(canonical, [])))
         if not spans:
             return None, "not named in the article"
-        if mentions is not None and not taking_part(reading, spans, lede):
-            return None, "named only as background, a place, a topic or another meeting, not as taking part"
+        if mentions is not None and (why := background_only(reading, spans, lede)) is not None:
+            return None, why
         aliases = forms.get(canonical) or [name]
         kind = PartyKind.country if _is_country(canonical) else PartyKind.organisation
         return DraftParty(name=canonical, kind=kind, aliases=aliases), None
     spans = reading.occurrences(name)
     if not spans:
         return None, "not named in the article"
-    if mentions is not None and not taking_part(reading, spans, lede):
-        return None, "named only as background, a place, a topic or another meeting, not as taking part"
+    if any(same_person(name, person) for person in reading.people) or any(
+            e.label == "PERSON" and normalise(e.text) == normalise(name) for e in reading.analysis.entities):
+        return None, "a person, not a state or organisation"
+    if mentions is not None and (why := background_only(reading, spans, lede)) is not None:
+        return None, why
     return DraftParty(name=name, kind=PartyKind.organisation), None
+
+
+def background_only(reading: Reading, spans: list[tuple[int, int]], lede: set[str] | None) -> str | None:
+    """Why a party the model named is refused as no participant, or None: no mention of it is in the
+    opening paragraph or in a sentence about this meeting (:func:`taking_part`). Measured on the dev
+    set's two halves, refusing only on evidence against (every mention in a quotation, a place or an
+    earlier event) let in more bystanders than it recovered participants on both halves, so parties
+    keep this confirming test."""
+    if taking_part(reading, spans, lede):
+        return None
+    return "named only as background, a place, a topic or another meeting, not as taking part"
 
 
 def party_mentions(reading: Reading) -> dict[str, list[tuple[int, int]]]:
@@ -695,6 +803,29 @@ def not_a_quotation(reading: Reading, quote: candidates.QuoteCandidate) -> str |
     return None
 
 
+#: Dependents that describe a noun after it rather than name it: an apposition ('Zhang Yesui, Jaishankar's
+#: Chinese counterpart'), a participle or relative clause ('a communiqué from the parties headed by ...').
+_DESCRIBING = {"appos", "acl", "relcl"}
+
+
+def head_phrase(reading: Reading, start: int, end: int) -> str:
+    """The phrase at [start, end) up to where a description of its head begins (spaCy's parse): 'Zhang
+    Yesui' of 'Zhang Yesui, Jaishankar's Chinese counterpart', 'a communiqué from the parties' of 'a
+    communiqué from the parties headed by the Mexican Vice Foreign Minister'."""
+    span = reading.analysis.doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return reading.text[start:end]
+    cuts = [c.left_edge.i for t in span for c in t.children
+            if c.dep_ in _DESCRIBING and c.i > t.i and span.start < c.left_edge.i < span.end and t.i >= span.root.i]
+    if not cuts:
+        return reading.text[start:end]
+    last = min(cuts)
+    while last > span.start and reading.analysis.doc[last - 1].is_punct:
+        last -= 1
+    head = reading.analysis.doc[span.start:last]
+    return _TRAILING.sub("", reading.text[max(start, head.start_char) : head.end_char]) if len(head) else reading.text[start:end]
+
+
 def clean_speaker(reading: Reading, speaker: str | None) -> str | None:
     """The speaker as the article gives it in full, with no trailing words: a person entity inside the
     phrase wins ('Foreign Ministry official Oded Joseph yesterday' -> 'Oded Joseph'), a surname becomes
@@ -705,6 +836,8 @@ def clean_speaker(reading: Reading, speaker: str | None) -> str | None:
     if speaker.casefold() in {"unknown", "none", "n/a", "not specified", "unspecified", ""}:
         return None
     spans = reading.occurrences(speaker)
+    if spans and (head := head_phrase(reading, *spans[0])) != speaker:
+        speaker, spans = head, reading.occurrences(head)
     for a, b in spans[:1]:
         people = [e for e in reading.analysis.of("PERSON") if a <= e.start and e.end <= b]
         if people and len(people) == 1 and people[0].text != speaker:
@@ -898,13 +1031,13 @@ def check_chair(reading: Reading, raw: str, parties: list[DraftParty]) -> tuple[
         if located is None or located.alignment.value == "fuzzy" and located.score < 95 or not reading.usable(located.start, located.end):
             return None, "this name is not in the article (outside sentences addressed to readers or tools)"
         name, spans = located.text, [(located.start, located.end)]
-    if (why := person_problem(reading, name, spans)) is not None:
+    if (why := person_problem(reading, name, spans) or not_a_person(reading, name, spans)) is not None:
         return None, why
     words = name.split()
     mentions = spans + [(a, b) for part in ({words[0], words[-1]} if len(words) > 1 else set()) if len(part) >= 3
                         for a, b in reading.occurrences(part) if reading.text[a:b] == part]
-    if not leading_role(reading, mentions):
-        return None, "the article does not say this person chaired, led, signed or met as a head of side"
+    if (why := not_leading(reading, mentions)) is not None:
+        return None, why
     start, end = spans[0]
     _, owner = candidates.describe_person(reading.text, candidates.NameSpan(name, start, end))
     title = title_in(reading, spans) or rank or None

@@ -18,8 +18,11 @@ from .text import ROLE_NOUNS
 
 _OPEN_DOUBLE = {"\u201c": "\u201d", "\u00ab": "\u00bb", "\u201e": "\u201c"}
 _CLOSE_DOUBLE = {"\u201d", "\u00bb"}
-_SINGLE_OPEN = {"\u2018", "'"}
+_SINGLE_OPEN = {"\u2018", "'", "\u201a"}
 _SINGLE_CLOSE = {"\u2019", "'"}
+#: Two marks that stand for one double mark in wire and typewriter styles: ‘‘…’’, ``…'', “…’’, "…''.
+_PAIRED_OPEN = {"\u2018\u2018", "``"}
+_PAIRED_CLOSE = {"\u2019\u2019", "''"}
 _OPENERS_BEFORE = set(" \t\n([{\u2014\u2013-/\"\u201c\u00ab")
 
 
@@ -83,9 +86,21 @@ def find_quotes(text: str) -> list[QuoteCandidate]:
             if j < n and (text[j] in _OPEN_DOUBLE or text[j] == '"') and not any(not o.double for o in stack):
                 i = j + 1
                 continue
+            if _block(text, stack[0].pos) and len(stack) == 1:
+                _close(stack, found, i, double=True)  # a block quotation after 'said:' ends with its paragraph
             stack.clear()  # unbalanced: drop what is open
         elif ch == "\n":
             stack.clear()
+        elif text[i : i + 2] in _PAIRED_OPEN and (prev in _OPENERS_BEFORE or i == 0):
+            stack.append(_Open(i, text[i : i + 2], True))
+            i += 2
+            continue
+        elif text[i : i + 2] in _PAIRED_CLOSE and any(o.double for o in stack) and not prev.isspace():
+            _close(stack, found, i, double=True)
+            i += 2
+            continue
+        elif ch == "\u2018" and stack and stack[-1].mark == "\u201a":  # German ‚…‘
+            _close(stack, found, i, double=False)
         elif ch in _OPEN_DOUBLE and not (ch == "\u201c" and stack and stack[-1].mark == "\u201e"):
             stack.append(_Open(i, ch, True))
         elif ch in _CLOSE_DOUBLE and not any(o.double for o in stack) and (prev.isspace() or i == 0) and nxt.isalnum():
@@ -105,6 +120,8 @@ def find_quotes(text: str) -> list[QuoteCandidate]:
         elif ch in _SINGLE_OPEN and (prev in _OPENERS_BEFORE or i == 0) and (nxt.isalnum() or nxt in "\u2018\u201c"):
             stack.append(_Open(i, ch, False))
         i += 1
+    if len(stack) == 1 and stack[0].double and _block(text, stack[0].pos):
+        _close(stack, found, n, double=True)
     quotes: list[QuoteCandidate] = []
     for open_pos, close_pos, depth, width in sorted(found):
         start, end = open_pos + width, close_pos
@@ -121,6 +138,13 @@ def find_quotes(text: str) -> list[QuoteCandidate]:
                 (k for k, p in enumerate(quotes) if p.depth < q.depth and p.start <= q.start and q.end <= p.end), None
             )
     return quotes
+
+
+def _block(text: str, pos: int) -> bool:
+    """The quotation opened at ``pos`` is a block quotation: its mark opens a line that follows text
+    ending in a colon ('the minister said:'). Its paragraphs each open with a mark and none closes."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    return not text[line_start:pos].strip() and text[:line_start].rstrip().endswith(":")
 
 
 def _close(stack: list[_Open], found: list[tuple[int, int, int, int]], i: int, *, double: bool) -> None:

@@ -594,7 +594,31 @@ def _attributed_quotes(text: str) -> list[tuple[int, int]]:
             if close > 0:
                 out.append((lead, lead + close + 1))
         pos += len(para) + 1
+    out += _open_runs(text)
     out.sort()
+    return out
+
+
+def _open_runs(text: str) -> list[tuple[int, int]]:
+    """Paragraphs of a quotation in the opening-mark-only style whose closing mark is lost (the page
+    cut it off): two or more paragraphs in a row that each open with a double mark and close none."""
+    paras: list[tuple[int, int, bool]] = []
+    pos = 0
+    for para in text.split("\n\n"):
+        body = para.strip()
+        lead = pos + len(para) - len(para.lstrip())
+        opened = body[:1] in ('"', "\u201c", "\u00ab", "\u201e") and not any(c in body[1:] for c in '"\u201d\u00bb')
+        paras.append((lead, lead + len(body), opened))
+        pos += len(para) + 2
+    out: list[tuple[int, int]] = []
+    k = 0
+    while k < len(paras):
+        j = k
+        while j < len(paras) and paras[j][2]:
+            j += 1
+        if j - k >= 2:
+            out += [(a, b) for a, b, _ in paras[k:j]]
+        k = max(j, k + 1)
     return out
 
 

@@ -66,7 +66,9 @@ TITLE_WORDS = {
 #: ('Cmde', 'VAdm', 'Shri', 'FM', 'Premier', 'Chairperson'): stripped from names, ignored when two names
 #: are compared, and read together with TITLE_WORDS in the two decisions described above.
 RANKS = {"cmde", "vadm", "radm", "rear", "vice", "adm", "lt", "gen", "col", "brig", "maj", "capt", "cdr", "sgt", "shri",
-         "smt", "mr", "mrs", "ms", "dr", "prof", "hon", "premier", "vice-premier", "fm", "chairperson"}
+         "smt", "mr", "mrs", "ms", "dr", "prof", "hon", "premier", "vice-premier", "fm", "chairperson",
+         "councilor", "councillor", "envoy", "governor", "commissioner", "chancellor", "spokesperson", "spokesman", "spokeswoman",
+         "adviser", "advisor"}
 
 #: Honorifics written between an office and a name ('Saudi Energy Minister Prince Abdulaziz'): not
 #: part of the office.
