@@ -356,12 +356,6 @@ def _titled(reading: Reading, start: int, end: int) -> bool:
     return office is not None and any(_title_word(w) for w in re.split(r"[\s-]+", office))
 
 
-def _title_before(reading: Reading, start: int) -> bool:
-    """The word right before ``start`` is a title, rank or honorific ('Gen.', 'Minister', 'Presidents')."""
-    before = reading.text[max(0, start - 40) : start].split()
-    return bool(before) and (_title_word(before[-1]) or before[-1].strip(".,").casefold() in HONORIFICS)
-
-
 def not_leading(reading: Reading, mentions: list[tuple[int, int]]) -> str | None:
     """Why the article shows this person in no leading role, or None. It shows it only by evidence: every
     mention is in a sentence about an earlier event, or names the person as the one met, visited or
