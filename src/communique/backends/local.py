@@ -148,8 +148,10 @@ class _Watch:
     when the article's deadline passes, when the answer runs away, or when ``complete(text)`` says
     the awaited value is whole."""
 
-    def __init__(self, ends_at: float | None, complete: Callable[[str], bool] | None = None) -> None:
+    def __init__(self, ends_at: float | None, complete: Callable[[str], bool] | None = None,
+                 read_rate: float | None = None) -> None:
         self.ends_at = ends_at
+        self.read_rate = read_rate  # prompt tokens/s, measured on this request or known from earlier ones
         self.complete = complete
         self.text = ""
         self.pieces: list[str] = []
@@ -159,6 +161,7 @@ class _Watch:
         self.usage: dict[str, Any] = {}
         self.late = self.runaway = self.done = False
         self.error: str | None = None
+        self.last_chunk: float | None = None
 
     def __call__(self, chunk: dict[str, Any]) -> bool:
         try:
@@ -173,8 +176,14 @@ class _Watch:
             self.error = str(err.get("message", err) if isinstance(err, dict) else err)
             return True
         progress = chunk.get("prompt_progress")
+        step: float | None = None  # how long the next step is expected to take, when known
         if progress:
             self.prompt_tokens, self.cached_tokens = int(progress.get("total", 0)), int(progress.get("cache", 0))
+            processed, ms = int(progress.get("processed", 0)), float(progress.get("time_ms", 0))
+            if processed > self.cached_tokens and ms > 0:
+                self.read_rate = (processed - self.cached_tokens) / (ms / 1000)
+            if self.read_rate and processed < self.prompt_tokens:
+                step = min(BATCH, self.prompt_tokens - processed) / self.read_rate
         if chunk.get("usage"):
             self.usage = chunk["usage"]
         for choice in chunk.get("choices") or []:
@@ -186,13 +195,26 @@ class _Watch:
                 self.pieces.append(piece)
             self.logprobs.extend(_logprobs(choice.get("logprobs")))
             self.finish_reason = choice.get("finish_reason") or self.finish_reason
-        if self.ends_at is not None and time.monotonic() >= self.ends_at:
+        if self.ends_at is not None and self._would_overrun(time.monotonic(), step):
             self.late = True
         elif looping(self.pieces):
             self.runaway = True
         elif self.complete is not None and self.pieces and self.complete(self.text):
             self.done = True
         return self.late or self.runaway or self.done
+
+    def _would_overrun(self, now: float, step: float | None) -> bool:
+        """True when the deadline has passed, or would have by the time a stop asked for at the next
+        chunk took effect. llama.cpp has begun the next step (a batch of up to BATCH prompt tokens, or
+        one written token) when a chunk arrives, and a stop takes effect once that step ends: so a stop
+        now ends one step from now, and one asked for at the next chunk two steps from now. A prompt
+        step is timed by the reading speed measured so far, a written token as the one before. Without
+        this, a prompt read in 128-token steps at 34 tokens/s could end up to 7 s past the deadline."""
+        if step is None:
+            step = 0.0 if self.last_chunk is None else now - self.last_chunk
+        self.last_chunk = now
+        assert self.ends_at is not None
+        return now + 2 * step >= self.ends_at and self.finish_reason is None
 
     @property
     def written(self) -> int:
@@ -243,6 +265,7 @@ class LocalBackend(Backend):
         resolved = modelstore.resolve(model)
         self.model = resolved.name
         self.model_sha256 = resolved.sha256
+        self._read_rate: float | None = None  # prompt tokens/s last measured, to time the next prompt step
         self.model_path = resolved.path
         self.n_ctx = n_ctx
         self.max_reasks = max_reasks
@@ -327,11 +350,12 @@ class LocalBackend(Backend):
                   complete: Callable[[str], bool] | None = None) -> _Watch:
         """One streamed generation under the article's deadline. A stop for the deadline is
         :class:`DeadlineExceeded`, for a runaway answer :class:`RunawayAnswer` (to ask again)."""
-        watch = _Watch(deadline.ends_at(), complete)
+        watch = _Watch(deadline.ends_at(), complete, self._read_rate)
         self.engine.stream(endpoint, body, watch)
+        self._read_rate = watch.read_rate
         if watch.late:
             raise DeadlineExceeded(
-                f"local model {self.model}: the article's deadline passed while answering {what}; generation stopped ({spent})"
+                f"local model {self.model}: the article's deadline passed (or would have before the next step ended) while answering {what}; generation stopped ({spent})"
             )
         if watch.runaway:
             raise RunawayAnswer("the answer ran away (the same tokens repeated); stopped early")

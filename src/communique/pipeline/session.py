@@ -122,9 +122,16 @@ class Session:
         call failed with, and returns the Draft. One plan serves three drivers: :meth:`run`,
         :meth:`arun`, and the Batch API's rounds."""
         results: list[tuple[chunking.Chunk, Draft | CommuniqueError]] = []
+        late: DeadlineExceeded | None = None  # once a chunk ran out of time, the later ones are not asked
         for chunk, article in self._chunks():
+            if late is not None:
+                results.append((chunk, late))
+                continue
             try:
                 results.append((chunk, (yield from self._plan_one(article))))
+            except DeadlineExceeded as exc:
+                late = exc
+                results.append((chunk, exc))
             except CommuniqueError as exc:
                 results.append((chunk, exc))
         return self._merge(results)
