@@ -8,15 +8,18 @@ from typing import Any
 
 import pytest
 
-from communique.pipeline import assisted, candidates, countries, nlp
-from communique.pipeline.assisted import Reading
+from communique.reading import candidates, countries, nlp
+from communique.checks import chairs, context, event, fields, names, parties, speakers
+from communique.strategies import assisted
+from communique.reading import flagged_spans
+from communique.reading import Reading
 
 pytest.importorskip("spacy")
 
 
 def reading(text: str) -> Reading:
     analysis = nlp.analyse(text)
-    return Reading(text, analysis, assisted.flagged_spans(analysis))
+    return Reading(text, analysis, flagged_spans(analysis))
 
 
 @pytest.mark.parametrize("name", ["US", "U.S.", "United States", "American", "the United States'"])
@@ -43,21 +46,21 @@ ARTICLE_PARTIES = (
 
 def test_a_party_named_by_abbreviation_or_demonym_grounds_under_its_canonical_name() -> None:
     r = reading(ARTICLE_PARTIES)
-    forms = assisted.party_forms(r)
-    us, why = assisted.check_party(r, "United States", forms)
+    forms = parties.party_forms(r)
+    us, why = parties.check_party(r, "United States", forms)
     assert why is None and us is not None
     assert us.name == "United States" and {"U.S.", "American"} <= set(us.aliases)
-    uae, _ = assisted.check_party(r, "Emirati", forms)
+    uae, _ = parties.check_party(r, "Emirati", forms)
     assert uae is not None and uae.name == "United Arab Emirates" and "UAE" in uae.aliases
-    nowhere, why = assisted.check_party(r, "Thailand", forms)
+    nowhere, why = parties.check_party(r, "Thailand", forms)
     assert nowhere is None and why == "not named in the article"
 
 
 def test_chairs_are_people_named_in_a_leading_role() -> None:
     r = reading(ARTICLE_PARTIES)
-    chair, why = assisted.check_chair(r, "Deputy Secretary Carla Ruiz", [])
+    chair, why = chairs.check_chair(r, "Deputy Secretary Carla Ruiz", [])
     assert why is None and chair is not None and chair.name == "Carla Ruiz"
-    chair, _ = assisted.check_chair(r, "Suwaidi", [])
+    chair, _ = chairs.check_chair(r, "Suwaidi", [])
     assert chair is not None and chair.name == "Hamad Al Suwaidi"  # a surname resolves to the full name
 
 
@@ -79,14 +82,14 @@ ARTICLE_CHAIR_TRAPS = (
     ],
 )
 def test_organisations_titles_attendees_and_strangers_are_not_chairs(answer: str, reason: str) -> None:
-    chair, why = assisted.check_chair(reading(ARTICLE_CHAIR_TRAPS), answer, [])
+    chair, why = chairs.check_chair(reading(ARTICLE_CHAIR_TRAPS), answer, [])
     assert chair is None
     assert why is not None and reason in why
 
 
 def test_co_chairs_are_kept() -> None:
     r = reading(ARTICLE_CHAIR_TRAPS)
-    names = [c.name for c in (assisted.check_chair(r, n, [])[0] for n in ["Ingrid Solberg", "Tomas Berg"]) if c]
+    names = [c.name for c in (chairs.check_chair(r, n, [])[0] for n in ["Ingrid Solberg", "Tomas Berg"]) if c]
     assert names == ["Ingrid Solberg", "Tomas Berg"]
 
 
@@ -96,9 +99,9 @@ def test_a_place_the_pipeline_tags_as_a_person_is_not_a_chair() -> None:
         "Peruvian Foreign Minister Ana Rojas led her country's delegation, and the talks in Goa covered fisheries."
     )
     assert {e.label for e in r.analysis.entities if e.text == "Goa"} == {"PERSON"}  # the pipeline's mistake
-    chair, why = assisted.check_chair(r, "Goa", [])
+    chair, why = chairs.check_chair(r, "Goa", [])
     assert chair is None and why == "a place, not a person"
-    chair, why = assisted.check_chair(r, "Ana Rojas", [])
+    chair, why = chairs.check_chair(r, "Ana Rojas", [])
     assert chair is not None and chair.name == "Ana Rojas"
 
 
@@ -123,12 +126,12 @@ def test_speakers_full_names_pronouns_and_statements() -> None:
     r = reading(ARTICLE_QUOTES)
     quotes = candidates.find_quotes(ARTICLE_QUOTES)
     candidates.attach_cues(ARTICLE_QUOTES, quotes)
-    kept = [i for i, q in enumerate(quotes) if assisted.not_a_quotation(r, q) is None]
-    speakers = {quotes[i].text: s for i, s in assisted.resolve_cues(r, quotes, kept).items()}
-    assert speakers["We agreed to open a new chapter,"] == "Lena Varga"  # surname -> the full name given earlier
-    assert speakers["Both sides reviewed customs procedures and rail links,"] == "The ministry"  # 'it added'
-    assert speakers["concrete steps"] == "Piet Janssen"
-    assert speakers["The Danube corridor matters to both our economies."] == "Piet Janssen"  # 'He stated:'
+    kept = [i for i, q in enumerate(quotes) if speakers.not_a_quotation(r, q) is None]
+    said = {quotes[i].text: s for i, s in speakers.resolve_cues(r, quotes, kept).items()}
+    assert said["We agreed to open a new chapter,"] == "Lena Varga"  # surname -> the full name given earlier
+    assert said["Both sides reviewed customs procedures and rail links,"] == "The ministry"  # 'it added'
+    assert said["concrete steps"] == "Piet Janssen"
+    assert said["The Danube corridor matters to both our economies."] == "Piet Janssen"  # 'He stated:'
 
 
 def test_a_title_in_quotation_marks_is_not_a_quotation() -> None:
@@ -136,7 +139,7 @@ def test_a_title_in_quotation_marks_is_not_a_quotation() -> None:
     quotes = candidates.find_quotes(ARTICLE_QUOTES)
     candidates.attach_cues(ARTICLE_QUOTES, quotes)
     theme = next(q for q in quotes if q.text == "Building Bridges Together")
-    assert assisted.not_a_quotation(r, theme) is not None
+    assert speakers.not_a_quotation(r, theme) is not None
 
 
 def test_nested_straight_quotes_stay_one_quotation() -> None:
@@ -153,11 +156,11 @@ def test_a_closing_mark_used_to_open_a_quotation() -> None:
 def test_fields_are_grounded_in_the_article_wording() -> None:
     text = "The sides agreed over political and security cooperation and cultural exchanges."
     r = reading(text)
-    assert assisted.ground_field(r, "cultural exchanges") == "cultural exchanges"
-    assert assisted.ground_field(r, "security cooperation") == "security cooperation"  # words in order, close together
-    assert assisted.ground_field(r, "cooperation in cultural exchanges") == "cultural exchanges"  # the model's lead-in dropped
-    assert assisted.ground_field(r, "space exploration") is None
-    assert assisted.ground_field(r, "cooperation") is None  # too general
+    assert fields.ground_field(r, "cultural exchanges") == "cultural exchanges"
+    assert fields.ground_field(r, "security cooperation") == "security cooperation"  # words in order, close together
+    assert fields.ground_field(r, "cooperation in cultural exchanges") == "cultural exchanges"  # the model's lead-in dropped
+    assert fields.ground_field(r, "space exploration") is None
+    assert fields.ground_field(r, "cooperation") is None  # too general
 
 
 ARTICLE_OTHER_MEETING = (
@@ -170,9 +173,9 @@ ARTICLE_OTHER_MEETING = (
 
 def test_parties_of_another_meeting_or_mere_topics_are_refused() -> None:
     r = reading(ARTICLE_OTHER_MEETING)
-    forms, where = assisted.party_forms(r), assisted.party_mentions(r)
-    lede = assisted.lede_names(r, assisted.people_in(r))
-    verdict = {n: assisted.check_party(r, n, forms, where, lede)[0] is not None for n in ["Chile", "Peru", "Brazil", "Uruguay", "Japan"]}
+    forms, where = parties.party_forms(r), parties.party_mentions(r)
+    lede = context.lede_names(r, names.people_in(r))
+    verdict = {n: parties.check_party(r, n, forms, where, lede)[0] is not None for n in ["Chile", "Peru", "Brazil", "Uruguay", "Japan"]}
     assert verdict == {"Chile": True, "Peru": True, "Brazil": False, "Uruguay": False, "Japan": False}
 
 
@@ -184,10 +187,10 @@ def test_leading_words_inside_quotations_or_earlier_years_are_no_evidence() -> N
     )
     r = reading(text)
     r.year = 2024
-    people = assisted.people_in(r)
-    assert set(assisted.leaders(r, people)) == {"Ana Rojas", "Luis Vega"}
-    assert assisted.check_chair(r, "Marta Lind", [])[0] is None
-    assert assisted.check_chair(r, "Pedro Salas", [])[0] is None
+    people = names.people_in(r)
+    assert set(chairs.leaders(r, people)) == {"Ana Rojas", "Luis Vega"}
+    assert chairs.check_chair(r, "Marta Lind", [])[0] is None
+    assert chairs.check_chair(r, "Pedro Salas", [])[0] is None
 
 
 # -- prompt v4: the event's place is found in the article, not asked ------------------------------
@@ -208,17 +211,17 @@ def test_leading_words_inside_quotations_or_earlier_years_are_no_evidence() -> N
     ],
 )
 def test_event_place_is_the_dateline_or_where_it_happened(text: str, place: str | None) -> None:
-    assert assisted.event_place(reading(text)) == place
+    assert event.event_place(reading(text)) == place
 
 
 def test_event_place_is_not_a_country_named_as_a_party() -> None:
     # 'Brazil' is who met, not where: only a place things happen in or at, or a dateline, counts.
     text = "Brazil and Argentina signed a memorandum on energy research on Tuesday."
-    assert assisted.event_place(reading(text)) is None
+    assert event.event_place(reading(text)) is None
 
 
 def test_field_check_by_numbers_maps_back_to_the_wordings() -> None:
-    model = assisted._picks_model(["trade", "health", "energy"], numbers=True)
+    model = assisted.picks_model(["trade", "health", "energy"], numbers=True)
     assert model.model_validate({"fields": [1, 3]}).fields == [1, 3]
     with pytest.raises(ValueError):
         model.model_validate({"fields": [4]})  # no fourth field was offered
@@ -229,11 +232,11 @@ def test_a_verb_the_answer_copied_before_a_field_is_dropped() -> None:
         "The coast guards agreed to improve maritime security capabilities and discussed expanding bilateral "
         "exercises, enhanced interoperability at sea and a coordinated patrol."
     )
-    assert assisted.ground_field(r, "improve maritime security capabilities") == "maritime security capabilities"
-    assert assisted.ground_field(r, "expanding bilateral exercises") == "bilateral exercises"
+    assert fields.ground_field(r, "improve maritime security capabilities") == "maritime security capabilities"
+    assert fields.ground_field(r, "expanding bilateral exercises") == "bilateral exercises"
     # A participle that describes the field is part of it.
-    assert assisted.ground_field(r, "enhanced interoperability at sea") == "enhanced interoperability at sea"
-    assert assisted.ground_field(r, "coordinated patrol") == "coordinated patrol"
+    assert fields.ground_field(r, "enhanced interoperability at sea") == "enhanced interoperability at sea"
+    assert fields.ground_field(r, "coordinated patrol") == "coordinated patrol"
 
 
 def run_assisted(text: str, answers: dict[str, Any], version: str = "5", asked: list[str] | None = None) -> Any:
@@ -281,14 +284,14 @@ def test_the_rest_of_a_list_the_answer_drew_three_fields_from_is_listed_too() ->
         "the peace, security, confidence and stability of the region."
     )
     # Three members of the first list were answered: the rest of it are fields too.
-    assert assisted.list_rest(r, ["natural gas", "electric power", "coal"]) == ["oil", "new energy"]
+    assert fields.list_rest(r, ["natural gas", "electric power", "coal"]) == ["oil", "new energy"]
     # Two are not enough, and a list none of whose members were answered adds nothing.
-    assert assisted.list_rest(r, ["natural gas", "coal"]) == []
-    assert assisted.list_rest(r, ["energy security"]) == []
+    assert fields.list_rest(r, ["natural gas", "coal"]) == []
+    assert fields.list_rest(r, ["energy security"]) == []
 
 
 def test_lists_of_noun_phrases_leave_out_names_and_coordinated_modifiers() -> None:
-    from communique.pipeline import phrases
+    from communique.reading import phrases
 
     r = reading(
         "Ministers from Chile and Peru discussed drug and human trafficking crimes, the exchange of visits, "
@@ -337,12 +340,12 @@ def test_an_umbrella_over_fields_listed_in_their_own_right_is_dropped() -> None:
     assert {"port security", "customs"} <= set(wordings)
     # Not followed by examples that are listed fields: not an umbrella.
     r = reading(text)
-    assert not assisted.umbrella(r, "deeper partnership", ["port security", "customs"])
-    assert not assisted.umbrella(r, "closer practical undertakings", ["tourism"])
+    assert not fields.umbrella(r, "deeper partnership", ["port security", "customs"])
+    assert not fields.umbrella(r, "closer practical undertakings", ["tourism"])
 
 
 def test_an_accepted_common_field_is_also_found_in_the_phrases_that_word_it_more_fully() -> None:
-    from communique.pipeline import candidates
+    from communique.reading import candidates
 
     text = (
         "Chile and Peru signed a memorandum on health cooperation. It covers primary health care and contributes "
@@ -354,7 +357,7 @@ def test_an_accepted_common_field_is_also_found_in_the_phrases_that_word_it_more
     assert accepted, "the lexicon finds 'health'"
     # 'health cooperation' is the bare field again, 'primary health care' is listed already, 'Health
     # officials' (a subject) and 'the two health agencies' (after 'between') name who takes part.
-    assert assisted.field_phrases(r, accepted, ["primary health care"]) == ["regional health security"]
+    assert fields.field_phrases(r, accepted, ["primary health care"]) == ["regional health security"]
 
 
 def test_from_v6_the_common_fields_found_are_taken_without_asking_the_model_to_check_them() -> None:
@@ -392,9 +395,9 @@ def test_a_head_of_another_side_who_holds_a_chairs_office_is_a_chair_too() -> No
     assert set(chairs) == {"Ana Soto", "Jorge Ruiz"}
     assert chairs["Jorge Ruiz"].party == "Peru" and chairs["Jorge Ruiz"].title == "Peruvian defense minister"
     r = reading(text)
-    assert assisted.same_office(r, "Minister of Defence", "Peruvian defense minister")
-    assert not assisted.same_office(r, "Agriculture Minister", "Prime Minister")
-    assert not assisted.same_office(r, "Minister", "Prime Minister")
+    assert names.same_office(r, "Minister of Defence", "Peruvian defense minister")
+    assert not names.same_office(r, "Agriculture Minister", "Prime Minister")
+    assert not names.same_office(r, "Minister", "Prime Minister")
 
 
 def test_a_chairs_title_is_the_office_the_article_gives_beside_the_name() -> None:
@@ -406,7 +409,7 @@ def test_a_chairs_title_is_the_office_the_article_gives_beside_the_name() -> Non
     r = reading(text)
 
     def title(name: str) -> str | None:
-        return assisted.title_in(r, r.occurrences(name))
+        return names.title_in(r, r.occurrences(name))
 
     assert title("Rosa Diaz") == "Peru’s Minister of Trade and Tourism".replace("’", "'")
     assert title("Tom Lee") == "deputy head of the Canadian mission"
@@ -415,7 +418,7 @@ def test_a_chairs_title_is_the_office_the_article_gives_beside_the_name() -> Non
 
 
 def test_a_hyphenated_word_is_one_member_of_a_list() -> None:
-    from communique.pipeline import phrases
+    from communique.reading import phrases
 
     r = reading("The sides agreed to deepen cooperation in maritime security, cyber defence and counter-terrorism.")
     assert [[p.text for p in members] for members in phrases.noun_lists(r.analysis.doc)] == [
@@ -452,7 +455,7 @@ def test_an_office_before_a_name_stops_at_a_line_break_a_conjunction_or_a_shared
     assert any(s.text.startswith("Ghana's Interior") for s in r.analysis.doc.sents)
 
     def title(name: str) -> str | None:
-        return assisted.title_in(r, r.occurrences(name))
+        return names.title_in(r, r.occurrences(name))
 
     assert title("Ama Mensah") == "Ghana's Interior Minister"
     assert title("Yaw Boateng") == "Ghanaian Cabinet Secretary for Foreign Affairs"
@@ -463,8 +466,8 @@ def test_an_office_before_a_name_stops_at_a_line_break_a_conjunction_or_a_shared
         "The Indian side was led by Joint Secretary (Gulf) Anil Rao. The pact was signed by India's Minister of "
         "Agriculture and Farmers Welfare, Ravi Das, and Kenya's trade minister."
     )
-    assert assisted.title_in(more, more.occurrences("Anil Rao")) == "Joint Secretary (Gulf)"
-    assert assisted.title_in(more, more.occurrences("Ravi Das")) == "India's Minister of Agriculture and Farmers Welfare"
+    assert names.title_in(more, more.occurrences("Anil Rao")) == "Joint Secretary (Gulf)"
+    assert names.title_in(more, more.occurrences("Ravi Das")) == "India's Minister of Agriculture and Farmers Welfare"
 
 
 def test_names_with_particles_and_honorifics_stay_whole_and_are_one_person() -> None:
@@ -473,12 +476,12 @@ def test_names_with_particles_and_honorifics_stay_whole_and_are_one_person() -> 
         "Muscat. \u201cIt is a good day,\u201d Sheikh Qais said."
     )
     r = reading(text)
-    assert assisted.strip_title(r, "Omani Trade Minister Sheikh Qais bin Mohammed") == "Qais bin Mohammed"
-    assert assisted.strip_title(r, "Dutch envoy Anna van Dijk") == "Anna van Dijk"
-    assert assisted.full_name(r, "Qais") == "Qais bin Mohammed"
-    assert assisted.title_in(r, r.occurrences("Qais bin Mohammed")) == "Omani Trade Minister"  # not '... Sheikh'
-    assert assisted.same_person("Sheikh Qais", "Qais bin Mohammed")
-    assert not assisted.same_person("Ajay Kumar", "Dinesh Kumar")
+    assert names.strip_title(r, "Omani Trade Minister Sheikh Qais bin Mohammed") == "Qais bin Mohammed"
+    assert names.strip_title(r, "Dutch envoy Anna van Dijk") == "Anna van Dijk"
+    assert names.full_name(r, "Qais") == "Qais bin Mohammed"
+    assert names.title_in(r, r.occurrences("Qais bin Mohammed")) == "Omani Trade Minister"  # not '... Sheikh'
+    assert names.same_person("Sheikh Qais", "Qais bin Mohammed")
+    assert not names.same_person("Ajay Kumar", "Dinesh Kumar")
     draft = run_assisted(text, {
         "parties_chairs": {"parties": ["Oman", "Netherlands"], "chairs": ["Sheikh Qais", "Qais bin Mohammed"]},
         "domains": {"fields": ["trade"]},

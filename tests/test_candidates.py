@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from communique.pipeline.candidates import (
+from communique.reading.candidates import (
     attach_cues,
     chair_candidates,
     clean_speaker,

@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from communique.pipeline import assisted
-from communique.pipeline.assisted import Reading
+from communique.checks import chairs
+from communique.strategies import assisted
+from communique.reading import flagged_spans
+from communique.reading import nlp
+from communique.reading import Reading
 
 ARTICLE = (
     "VALLETTA, May 3 \u2014 Presidents Ana Moraes of Brazil and Jorge Vidal of Chile agreed today to widen "
@@ -27,8 +30,8 @@ ARTICLE = (
 
 
 def reading(text: str, year: int | None = None) -> Reading:
-    analysis = assisted.nlp.analyse(text)
-    return Reading(text, analysis, assisted.flagged_spans(analysis), year)
+    analysis = nlp.analyse(text)
+    return Reading(text, analysis, flagged_spans(analysis), year)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +42,7 @@ def article() -> Reading:
 #: Heads of side whose sentence has none of the words of chairing or meeting: the model's answer stands.
 @pytest.mark.parametrize("name", ["Ana Moraes", "Jorge Vidal", "Omar Haddad", "Lena Fischer", "Piotr Nowak", "Karel Dvorak", "Rui Lemos"])
 def test_heads_of_side_named_by_the_model_stand(article: Reading, name: str) -> None:
-    chair, why = assisted.check_chair(article, name, [])
+    chair, why = chairs.check_chair(article, name, [])
     assert why is None and chair is not None and chair.name == name
 
 
@@ -57,13 +60,13 @@ def test_heads_of_side_named_by_the_model_stand(article: Reading, name: str) -> 
     ],
 )
 def test_answers_the_article_shows_to_be_wrong_are_refused(article: Reading, answer: str, reason: str) -> None:
-    chair, why = assisted.check_chair(article, answer, [])
+    chair, why = chairs.check_chair(article, answer, [])
     assert chair is None, answer
     assert why is not None and reason in why, why
 
 
 def test_a_name_with_a_title_before_it_is_a_person_even_where_the_parser_misses_it(article: Reading) -> None:
-    chair, why = assisted.check_chair(article, "Wu Fang", [])
+    chair, why = chairs.check_chair(article, "Wu Fang", [])
     assert why is None and chair is not None and chair.name == "Wu Fang"
 
 

@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
-from communique.pipeline import dates
-from communique.pipeline.dates import article_date, find_event_date, resolve
+from communique.reading import dates
+from communique.reading.dates import article_date, find_event_date, resolve
 
 needs_dateparser = pytest.mark.skipif(not dates._available(), reason="needs dateparser (the `nlp` extra)")
 

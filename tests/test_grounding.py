@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from communique.pipeline.drafts import Draft, DraftChair, DraftDomain, DraftEvent, DraftParty, DraftQuote
 from communique.pipeline.grounding import Grounder, ground, limit_sentences
-from communique.pipeline.text import normalise_with_map, split_title
+from communique.reading.text import normalise_with_map, split_title
 from communique.schema.v1 import Alignment, QuoteKind
 
 

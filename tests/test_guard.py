@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from communique.pipeline import candidates, guard, nlp
+from communique.reading import candidates, guard, nlp
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from communique.pipeline.assisted import Leads
+from communique.strategies.assisted import Leads
 from communique.backends.base import GenerationParams
 from communique.prompting import get_prompt
 

@@ -18,7 +18,7 @@ from .pipeline import chunking
 from .pipeline.drafts import Draft
 from .pipeline.grounding import ground
 from .pipeline.session import Session
-from .pipeline.strategies import strategy_for
+from .strategies import strategy_for
 from .prompting import DEFAULT_PROMPT_VERSION, PromptVersion, get_prompt
 from .schema.v1 import Provenance, Summary, Usage
 

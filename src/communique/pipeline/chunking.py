@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .drafts import Draft
-from .text import normalise
+from ..reading.text import normalise
 
 #: Characters per chunk. Qwen2.5 tokenises English news at roughly 4 characters a token, so 20,000
 #: characters (~5,000 tokens) leave room for the prompt and answers in the local 8,192-token context.

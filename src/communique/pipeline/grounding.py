@@ -15,9 +15,9 @@ from functools import cached_property
 from rapidfuzz import fuzz
 
 from ..schema.v1 import Alignment, Chair, Domain, Event, Party, Quote, QuoteKind, Rejection, Span
-from .candidates import CHAIR_WORDS
+from ..reading.candidates import CHAIR_WORDS
 from .drafts import Draft, DraftChair
-from .text import normalise, normalise_with_map, split_title
+from ..reading.text import normalise, normalise_with_map, split_title
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Stage 4b, extraction, the driver: one article's model questions, asked on a backend.
 
-A prompt version names its *strategy* (:mod:`communique.pipeline.strategies`): a generator that yields
+A prompt version names its *strategy* (:mod:`communique.strategies`): a generator that yields
 the :class:`Question` objects it needs answered and returns an ungrounded :class:`Draft`. A
 :class:`Session` turns those questions into :class:`~communique.backends.base.Call` objects (the
 prompt's templates rendered), keeps count of what they cost, splits a long article into chunks and
@@ -67,7 +67,7 @@ class Session:
     prompt: PromptVersion
     backend: Backend
     params: GenerationParams
-    strategy: Strategy  # the prompt version's (communique.pipeline.strategies.strategy_for)
+    strategy: Strategy  # the prompt version's (communique.strategies.strategy_for)
     tally: Tally = field(default_factory=Tally)
     max_chunk_chars: int = chunking.MAX_CHUNK_CHARS
     max_reasks: int = 2

@@ -1,14 +1,6 @@
-"""Stage 4b, extraction, the strategies: which questions a prompt version asks, and how its answers
-become a draft. A strategy is a generator (see :data:`communique.pipeline.session.Strategy`); the
-registry maps a prompt version's ``strategy`` name to it.
-
-- ``single-call`` (prompt v1): the whole draft in one question.
-- ``decomposed`` (prompt v2): deterministic candidates first (chair candidates, domain mentions,
-  quotations and their cues), then small questions the model answers by choosing among them, and the
-  name heuristics that turn its answers into chairs and speakers' parties.
-- ``assisted`` (prompt v3 and later): in :mod:`communique.pipeline.assisted`, loaded on first use
-  (it needs the ``nlp`` extra).
-"""
+"""The ``decomposed`` strategy (prompt v2): deterministic candidates first (chair candidates, domain
+mentions, quotations and their cues), then small questions the model answers by choosing among them,
+and the name heuristics that turn its answers into chairs and speakers' parties."""
 
 from __future__ import annotations
 
@@ -17,23 +9,17 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
-from ..errors import ConfigError
 from ..inputs import Article
 from ..prompting import PromptVersion
 from ..schema.v1 import Rejection
-from . import candidates
-from .drafts import Draft, DraftChair, DraftDomain, DraftEvent, DraftParty, DraftQuote
-from .grounding import Grounder
-from .session import Question, Step, Strategy
-from .text import TITLE_HEADS, normalise, split_title
+from ..reading import candidates
+from ..pipeline.drafts import Draft, DraftChair, DraftDomain, DraftEvent, DraftParty, DraftQuote
+from ..pipeline.grounding import Grounder
+from ..pipeline.session import Question, Step
+from ..reading.text import TITLE_HEADS, normalise, split_title
 
 
-def single_call(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Draft]:
-    draft = yield Question("user", Draft)
-    return draft if draft is not None else Draft(warnings=["no answer before the deadline"])
-
-
-# -- decomposed: deterministic candidates, small questions, checked answers ---------------------------
+from . import register
 
 MAX_PARTIES = 6
 MAX_CHAIRS = 4
@@ -82,6 +68,7 @@ def speaker_options(text: str, quotes: list[candidates.QuoteCandidate], around: 
     return list(seen.values())[:MAX_SPEAKER_OPTIONS]
 
 
+@register("decomposed")
 def decomposed(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Draft]:
     text = article.text
     draft = Draft()
@@ -185,17 +172,3 @@ def party_of(speaker: str | None, parties: list[DraftParty]) -> str | None:
         if len(stem) >= 4 and any(w.startswith(stem) for w in words):
             return p.name
     return None
-
-
-STRATEGIES: dict[str, Strategy] = {"single-call": single_call, "decomposed": decomposed}
-
-
-def strategy_for(prompt: PromptVersion) -> Strategy:
-    if prompt.strategy == "assisted" and "assisted" not in STRATEGIES:  # needs the nlp extra: loaded on first use
-        from .assisted import assisted
-
-        STRATEGIES["assisted"] = assisted
-    try:
-        return STRATEGIES[prompt.strategy]
-    except KeyError:
-        raise ConfigError(f"prompt {prompt.key} asks for unknown strategy {prompt.strategy!r}") from None

@@ -1,0 +1,165 @@
+"""What a sentence narrates around a name or phrase: leading and meeting verbs, the one met, an
+earlier event, the opening that says who takes part. Read by the checks of several fields."""
+
+from __future__ import annotations
+
+import re
+
+
+from ..reading import Reading
+
+
+#: Lemmas that say someone led a meeting or a side: chaired, co-chaired, presided, led, headed, signed.
+LED = {"chair", "co-chair", "cochair", "chairperson", "chairman", "chairwoman", "co-chairman", "preside", "lead", "head",
+        "sign", "signatory", "signature", "signing", "co-sign", "helm",
+        # inflections the small pipeline leaves unlemmatised ('co-chairing' as a noun)
+        "chairing", "chaired", "presiding", "presided", "leading", "led", "heading", "headed", "signed", "signatories"}
+
+
+#: Looser: met, held talks, hosted, represented, visited (heads of side who met, where no one is said to lead).
+MET = LED | {"meet", "talk", "host", "represent", "visit"}
+
+
+#: Prepositions that make a person the one met, called on or visited, not a side's head ('called on X',
+#: 'an interaction with X', 'a summit between X and Y'), unless their head is itself a leading word.
+_DEMOTING = {"with", "on", "between", "upon"}
+
+
+def sentence_lemmas(reading: Reading, start: int) -> set[str]:
+    """The lemmas (and forms) of the words of the sentence at ``start``, outside quotations: what the
+    article narrates, not what someone is quoted saying ('We kept our heads')."""
+    a, b = reading.analysis.sentence_at(start)
+    span = reading.analysis.doc.char_span(a, b, alignment_mode="expand")
+    if span is None:
+        return set()
+    words = [t for t in span if not any(qa <= t.idx < qb for qa, qb in reading.quoted)]
+    return {t.lemma_.casefold() for t in words} | {t.lower_ for t in words}
+
+
+def demoted(reading: Reading, start: int, end: int) -> bool:
+    """The name at [start, end) hangs from 'with'/'on'/'between' whose head is not a leading word."""
+    span = reading.analysis.doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    token = span.root
+    for _ in range(6):
+        if token.dep_ in ("pobj",) and token.head.lower_ in _DEMOTING:
+            head = token.head.head
+            return head.lemma_.casefold() not in MET
+        if token.dep_ in ("appos", "conj", "compound", "flat", "nmod", "poss", "pobj", "prep") and token.head is not token:
+            token = token.head
+            continue
+        return False
+    return False
+
+
+def leading_role(reading: Reading, spans: list[tuple[int, int]], lemmas: set[str] = MET) -> bool:
+    """Some mention of the person is in a sentence that says someone led, chaired, signed or met, not
+    as the one met or called on, and not in a sentence about an earlier year's event."""
+    return any(sentence_lemmas(reading, a) & lemmas and not demoted(reading, a, b) and not _background(reading, a) for a, b in spans)
+
+
+def inside_entity(reading: Reading, start: int, end: int, name: str) -> bool:
+    """The mention is part of a place or body's name ('Chattogram Naval Area' for 'Naval')."""
+    return any(e.start <= start and end <= e.end and e.label in ("GPE", "LOC", "FAC") and len(e.text) > len(name) + 2
+               for e in reading.analysis.entities)
+
+
+YEAR = re.compile(r"\b(19|20)\d\d\b")
+
+
+def _background(reading: Reading, start: int) -> bool:
+    """The sentence at ``start`` is dated to an earlier year than the article's ('Then, in November 2021,
+    ... signed a memorandum'): another, earlier event. (Counting only a date that qualifies the verb,
+    so that 'under the 2010 Agreement' would not date the sentence, changed no chair on the dev set and
+    lost a field on its second half: not kept.)"""
+    year = reading.year
+    if year is None:
+        return False
+    a, b = reading.analysis.sentence_at(start)
+    years = [int(m.group(0)) for e in reading.analysis.of("DATE") if a <= e.start < b for m in YEAR.finditer(e.text)]
+    return bool(years) and max(years) < year
+
+
+def earlier_event(reading: Reading, start: int) -> bool:
+    """The sentence at ``start`` tells of another, earlier event: it is dated to an earlier year, or its
+    main verb is in the past perfect ('At the dialogue in May, the ministers had held talks on ...'). A
+    past perfect in reported speech ('said the two sides had agreed') is not the main verb."""
+    if _background(reading, start):
+        return True
+    a, b = reading.analysis.sentence_at(start)
+    sentence = reading.analysis.doc.char_span(a, b, alignment_mode="expand")
+    if sentence is None:
+        return False
+    root = sentence.root
+    return root.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in root.children)
+
+
+#: Words of taking part: a party is named in the opening paragraph, or in a sentence with one of these
+#: (met, held talks, signed, agreed, delegations, representatives, participated, co-chaired ...).
+TAKING_PART = MET | {"agree", "delegation", "representative", "participate", "attend", "counterpart", "bilateral",
+                       "trilateral", "dialogue", "consultation", "sides", "side", "partner", "commission", "committee"}
+
+
+_THE_MEETING = {"meeting", "talk", "session", "commission", "committee", "consultation", "dialogue", "visit", "conference", "summit"}
+
+
+def taking_part(reading: Reading, spans: list[tuple[int, int]], lede: set[str] | None = None) -> bool:
+    """Some mention of a party, outside quotations, is in the opening paragraph, or in a sentence that
+    says who met, talked, signed or agreed, about *this* meeting: it names a party or a person of the
+    opening paragraph (``lede``), or 'the meeting'. Not only background ('the situation in X'), a place
+    ('a summit in X'), a topic, or another meeting ('Separately, X's minister met Y's officials')."""
+    lede_end = _lede_end(reading)
+    for a, b in spans:
+        if any(qa <= a and b <= qb for qa, qb in reading.quoted):
+            continue
+        if a < lede_end:
+            return True
+        if sentence_lemmas(reading, a) & TAKING_PART and not is_place(reading, a, b) and _about_this_meeting(reading, a, b, lede or set()):
+            return True
+    return False
+
+
+def _lede_end(reading: Reading) -> int:
+    end = reading.text.find("\n\n", len(reading.text) - len(reading.text.lstrip()))
+    return len(reading.text) if end < 0 else end
+
+
+def _about_this_meeting(reading: Reading, start: int, end: int, lede: set[str]) -> bool:
+    a, b = reading.analysis.sentence_at(start)
+    sentence = reading.analysis.doc.char_span(a, b, alignment_mode="expand")
+    if sentence is None:
+        return False
+    if any(t.lemma_.casefold() in _THE_MEETING and any(c.lower_ == "the" for c in t.children) for t in sentence):
+        return True  # 'the meeting', 'the 5th meeting of the Joint Committee'
+    rest = reading.text[a:start] + " " + reading.text[end:b]
+    return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", rest) for name in lede)
+
+
+def lede_names(reading: Reading, people: list[str]) -> set[str]:
+    """The country forms and people the opening paragraph names: what 'this meeting' is about."""
+    end = _lede_end(reading)
+    names = {m.text for m in reading.country_mentions if m.start < end}
+    for person in people:
+        if any(x < end for x, _ in reading.occurrences(person)):
+            names |= {person, person.split()[-1]}
+    return names
+
+
+def is_place(reading: Reading, start: int, end: int) -> bool:
+    """The mention is where something happened ('arrived in X', 'a summit in X'), not who took part."""
+    span = reading.analysis.doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and span.root.dep_ == "pobj" and span.root.head.lower_ in ("in", "at")
+
+
+def only_earlier(reading: Reading, spans: list[tuple[int, int]]) -> bool:
+    """Every mention of a field (``spans``, from :func:`field_spans`) is in a sentence about another,
+    earlier event."""
+    return bool(spans) and all(earlier_event(reading, a) for a, _ in spans)
+
+
+SPEECH_LEMMAS = {
+    "say", "state", "add", "tell", "declare", "stress", "express", "note", "describe", "call", "urge", "emphasize",
+    "emphasise", "tweet", "write", "announce", "insist", "remark", "comment", "argue", "warn", "affirm", "assert",
+    "reaffirm", "hail", "highlight", "read", "continue", "explain", "agree", "pledge", "promise", "vow", "welcome",
+}

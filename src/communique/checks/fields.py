@@ -1,0 +1,205 @@
+"""Fields of cooperation: the model's open answer grounded to the article's wording, the common fields
+found in the article, and the refusals (not worded, earlier event, umbrella, who takes part)."""
+
+from __future__ import annotations
+
+import re
+
+
+from ..schema.v1 import DomainLabel, Rejection
+from ..reading import candidates, countries, phrases
+from ..pipeline.drafts import DraftDomain
+from ..reading.text import normalise
+from .context import only_earlier
+from .names import TRAILING, nested
+from ..reading import Reading
+
+
+_GENERIC = {"cooperation", "co-operation", "relations", "ties", "partnership", "bilateral relations", "bilateral cooperation",
+            "collaboration", "bilateral ties", "areas", "fields", "issues", "matters"}
+
+
+def domain_label(wording: str) -> DomainLabel:
+    """The controlled-vocabulary label whose lexicon matches the wording, else ``other``."""
+    for pattern, label in candidates.DOMAIN_PATTERNS:
+        if pattern.search(wording):
+            return label
+    return DomainLabel.other
+
+
+_LEAD_IN = re.compile(
+    r"^(?:(?:bilateral|mutual|closer|further|joint)\s+)?(?:co-?operation|collaboration|partnership)\s+(?:in|on|of|for)\s+"
+    r"(?:the\s+)?(?:(?:fields?|areas?|sectors?|domains?)\s+of\s+)?|^(?:the\s+)?(?:fields?|areas?|sectors?)\s+of\s+",
+    re.I,
+)
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.casefold()))
+
+
+_GENERIC_WORDS = _words(" ".join(_GENERIC))  # 'cooperation', 'relations', ...: a phrase headed by one is the bare field
+
+
+def _same_field(a: str, b: str) -> bool:
+    """One wording's words hold the other's: 'coal' and 'coal exports', 'trade' and 'bilateral trade'."""
+    return nested(_words(a), _words(b))
+
+
+def list_rest(reading: Reading, listed: list[str], least: int = 3) -> list[str]:
+    """The rest of each list of noun phrases in the article of which ``least`` members are fields
+    already listed: the answer copied part of a list of fields and stopped ('natural gas, oil, electric
+    power, coal and new energy' answered without 'oil'). Members already listed, generic words and
+    'other ...' are left out."""
+    found: list[str] = []
+    for members in phrases.noun_lists(reading.analysis.doc):
+        if sum(any(_same_field(m.text, w) for w in listed) for m in members) < least:
+            continue
+        for m in members:
+            if not (any(_same_field(m.text, w) for w in [*listed, *found]) or not reading.usable(m.start, m.end)
+                    or normalise(m.text) in _GENERIC or m.text.casefold().startswith("other ")):
+                found.append(m.text)
+    return found
+
+
+def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.DomainCandidate]) -> tuple[list[DraftDomain], list[Rejection]]:
+    """The fields of cooperation: the model's open answer, each grounded to the article's wording; the
+    common fields found in the article (``accepted``) that no listed field covers; the phrases that word
+    those more fully; the rest of a list the answers drew three members from. Refused: a field named
+    only about an earlier event or only in words for who takes part, and an umbrella over listed fields."""
+    domains: list[DraftDomain] = []
+    refused: list[Rejection] = []
+    doc = reading.analysis.doc
+    for raw in answered:
+        wording = ground_field(reading, raw)
+        spans = field_spans(reading, wording) if wording is not None else []
+        if wording is None:
+            refused.append(Rejection(field="domains", value=raw, reason="not worded in the article (or too general)"))
+        elif only_earlier(reading, spans):
+            refused.append(Rejection(field="domains", value=raw, reason=_EARLIER))
+        elif spans and all(phrases.names_who_takes_part(doc, a, b) for a, b in spans):
+            refused.append(Rejection(field="domains", value=raw, reason=_PARTY_WORDS))
+        elif all(normalise(d.wording) != normalise(wording) for d in domains):
+            domains.append(DraftDomain(label=domain_label(wording), wording=wording))
+
+    # A common field is another wording of one already listed when their words hold one another, or
+    # when the article gives them as one phrase: 'industry cooperation' (listed) and 'defence industry'
+    # (found) both in 'defence industry cooperation'.
+    taken = [span for d in domains for span in reading.occurrences(d.wording)]
+    for m in accepted:
+        if any(_same_field(m.wording, d.wording) for d in domains):
+            continue
+        where = reading.occurrences(m.wording)
+        if only_earlier(reading, where):
+            refused.append(Rejection(field="domains", value=m.wording, reason=_EARLIER))
+        elif all(phrases.in_a_name(doc, a, b) or phrases.names_who_takes_part(doc, a, b) for a, b in where):
+            refused.append(Rejection(field="domains", value=m.wording, reason=_PARTY_WORDS))
+        elif not any(a < e and s < b for s, e in where for a, b in taken):
+            domains.append(DraftDomain(label=m.label, wording=m.wording))
+    domains += [DraftDomain(label=domain_label(w), wording=w) for w in field_phrases(reading, accepted, [d.wording for d in domains])]
+    domains += [DraftDomain(label=domain_label(w), wording=w) for w in list_rest(reading, [d.wording for d in domains])
+                if not only_earlier(reading, field_spans(reading, w))]
+
+    # A general wording ('joint cooperative efforts') whose examples in the article are fields listed in
+    # their own right is an umbrella over them, not another field; a controlled-vocabulary field stays.
+    for d in list(domains):
+        if d.label is DomainLabel.other and umbrella(reading, d.wording, [o.wording for o in domains if o is not d]):
+            domains.remove(d)
+            refused.append(Rejection(field="domains", value=d.wording, reason="an umbrella over fields listed in their own right"))
+    return domains, refused
+
+
+def field_phrases(reading: Reading, accepted: list[candidates.DomainCandidate], listed: list[str]) -> list[str]:
+    """The phrases the article words accepted common fields in, where they say more than the bare word
+    and no field listed already covers them: 'water sector' for 'water', 'regional and global health
+    security' for 'health'. A phrase whose head is a word for cooperation itself ('agricultural
+    collaboration') is the bare field again; phrases that name who takes part are not fields
+    (:func:`phrases.phrase_around`)."""
+    found: list[str] = []
+    taken = [span for w in listed for span in reading.occurrences(w)]
+    for m in accepted:
+        for a, b in reading.occurrences(m.wording):
+            p = phrases.phrase_around(reading.analysis.doc, a, b)
+            if (p is None or not (p.start <= a and b <= p.end) or normalise(p.text) == normalise(m.wording) or _words(p.text.split()[-1]) & _GENERIC_WORDS
+                    or any(_same_field(p.text, w) for w in [*listed, *found])
+                    or any(x < p.end and p.start < y for x, y in taken) or only_earlier(reading, field_spans(reading, p.text))):
+                continue
+            found.append(p.text)
+    return found
+
+
+def ground_field(reading: Reading, field: str) -> str | None:
+    """The field as the article words it: the phrase itself, or (for 'drug trafficking' in 'drug and
+    human trafficking') the phrase whose words one short stretch of the article holds in order. A
+    lead-in the model adds ('cooperation in training') is dropped first."""
+    field = TRAILING.sub("", field.strip()).strip("\"'\u201c\u201d")
+    field = _LEAD_IN.sub("", field).strip()
+    if len(field) < 2 or normalise(field) in _GENERIC or countries.canonical(field) is not None:
+        return None  # too general, or a country's name
+    if spans := reading.occurrences(field):
+        return _without_verb(reading, field, spans[0])
+    span = reading.grounder.locate_words(field)
+    if span is not None and span.score >= 50 and reading.usable(span.start, span.end):
+        return field
+    return None
+
+
+def field_spans(reading: Reading, wording: str) -> list[tuple[int, int]]:
+    """Where a grounded field is in the article: each occurrence of its wording, else the short stretch
+    that holds its words in order."""
+    if spans := reading.occurrences(wording):
+        return spans
+    span = reading.grounder.locate_words(wording)
+    return [(span.start, span.end)] if span is not None else []
+
+
+# Words that introduce examples of what comes before them ('efforts like patrols', 'areas such as
+# energy'): the phrase before them is an umbrella over the examples.
+_EXAMPLE_MARKERS = {"including", "like", "especially", "particularly", "notably", "namely"}
+
+
+def umbrella(reading: Reading, wording: str, others: list[str]) -> bool:
+    """Each mention of ``wording`` introduces examples ('joint cooperative efforts like coordinated
+    patrol ..., bilateral exercise ...') of which one is another field listed: the wording is an
+    umbrella over fields listed in their own right, not a field beside them."""
+    doc = reading.analysis.doc
+    spans = reading.occurrences(wording)
+    for a, b in spans:
+        span = doc.char_span(a, b, alignment_mode="expand")
+        if span is None:
+            return False
+        i = span.end
+        while i < len(doc) and doc[i].is_punct:
+            i += 1
+        if i >= len(doc):
+            return False
+        marker = doc[i].lower_ in _EXAMPLE_MARKERS or (doc[i].lower_ == "such" and i + 1 < len(doc) and doc[i + 1].lower_ == "as")
+        end = reading.analysis.sentence_at(a)[1]
+        if not marker or not any(doc[i].idx <= s < end for o in others for s, _ in reading.occurrences(o)):
+            return False
+    return bool(spans)
+
+
+_EARLIER = "named only about another, earlier event"
+
+
+_PARTY_WORDS = "named only in a name, or in words for who takes part"
+
+
+_VERB_TAGS = {"VB", "VBG", "VBP", "VBZ", "VBD"}
+
+
+def _without_verb(reading: Reading, field: str, where: tuple[int, int]) -> str | None:
+    """The field without a verb the answer copied before it, as the article's parse reads it: 'improve
+    maritime security capabilities' is 'maritime security capabilities', 'expanding bilateral
+    exercises' is 'bilateral exercises'. A participle that describes the field stays ('enhanced
+    interoperability', 'coordinated patrol'); a phrase left with no noun is no field."""
+    span = reading.analysis.doc.char_span(*where, alignment_mode="expand")
+    if span is None or len(span) < 2 or span[0].tag_ not in _VERB_TAGS or span[0].dep_ in ("amod", "compound", "nmod"):
+        return field
+    rest = list(span[1:])
+    while rest and (rest[0].pos_ in ("DET", "PART", "ADP", "AUX") or rest[0].tag_ == "PRP$"):
+        rest = rest[1:]
+    if not any(t.pos_ in ("NOUN", "PROPN") for t in rest):
+        return None
+    return reading.text[rest[0].idx : where[1]]

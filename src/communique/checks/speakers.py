@@ -1,0 +1,193 @@
+"""Quotations and their speakers: which quotation marks hold a quotation, the subject of the verb of
+saying, a pronoun's antecedent, the speaker's party."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+from ..reading import candidates, countries, nlp
+from ..pipeline.drafts import DraftParty
+from ..reading.text import RANKS, TITLE_WORDS
+from .context import SPEECH_LEMMAS
+from .names import BODY_HEADS, POSSESSIVE, TRAILING, full_name, strip_title
+from ..reading import Reading
+
+
+def _speech_in_sentence(reading: Reading, quote: candidates.QuoteCandidate) -> bool:
+    """A verb of saying in the quotation's sentence, outside the quotation."""
+    a, b = reading.analysis.sentence_at(quote.start)
+    sentence = reading.analysis.doc.char_span(a, b, alignment_mode="expand")
+    return sentence is not None and any(
+        t.pos_ == "VERB" and t.lemma_.casefold() in SPEECH_LEMMAS and not (quote.start - 1 <= t.idx < quote.end + 1)
+        for t in sentence
+    )
+
+
+def not_a_quotation(reading: Reading, quote: candidates.QuoteCandidate) -> str | None:
+    """Why a pair of quotation marks holds no quotation: a scare-quoted word or short phrase, a name or
+    a title in quotation marks, with no verb of saying in its sentence. None when it may be a quote."""
+    if quote.strong_cue:
+        return None
+    words = quote.text.split()
+    title_like = all(w[:1].isupper() or w.casefold() in {"of", "for", "and", "the", "a", "an", "to", "in", "on"} for w in words)
+    if len(words) <= 3 or (title_like and len(words) <= 12 and not quote.text.rstrip().endswith((".", ",", "!", "?"))):
+        if not _speech_in_sentence(reading, quote):
+            return "a scare-quoted phrase, name or title, not a quotation of anyone"
+    return None
+
+
+#: Dependents that describe a noun after it rather than name it: an apposition ('Zhang Yesui, Jaishankar's
+#: Chinese counterpart'), a participle or relative clause ('a communiqué from the parties headed by ...').
+_DESCRIBING = {"appos", "acl", "relcl"}
+
+
+def head_phrase(reading: Reading, start: int, end: int) -> str:
+    """The phrase at [start, end) up to where a description of its head begins (spaCy's parse): 'Zhang
+    Yesui' of 'Zhang Yesui, Jaishankar's Chinese counterpart', 'a communiqué from the parties' of 'a
+    communiqué from the parties headed by the Mexican Vice Foreign Minister'."""
+    span = reading.analysis.doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return reading.text[start:end]
+    cuts = [c.left_edge.i for t in span for c in t.children
+            if c.dep_ in _DESCRIBING and c.i > t.i and span.start < c.left_edge.i < span.end and t.i >= span.root.i]
+    if not cuts:
+        return reading.text[start:end]
+    last = min(cuts)
+    while last > span.start and reading.analysis.doc[last - 1].is_punct:
+        last -= 1
+    head = reading.analysis.doc[span.start:last]
+    return TRAILING.sub("", reading.text[max(start, head.start_char) : head.end_char]) if len(head) else reading.text[start:end]
+
+
+def clean_speaker(reading: Reading, speaker: str | None) -> str | None:
+    """The speaker as the article gives it in full, with no trailing words: a person entity inside the
+    phrase wins ('Foreign Ministry official Oded Joseph yesterday' -> 'Oded Joseph'), a surname becomes
+    the full name given earlier."""
+    if not speaker:
+        return None
+    speaker = TRAILING.sub("", speaker.strip())
+    if speaker.casefold() in {"unknown", "none", "n/a", "not specified", "unspecified", ""}:
+        return None
+    spans = reading.occurrences(speaker)
+    if spans and (head := head_phrase(reading, *spans[0])) != speaker:
+        speaker, spans = head, reading.occurrences(head)
+    for a, b in spans[:1]:
+        people = [e for e in reading.analysis.of("PERSON") if a <= e.start and e.end <= b]
+        if people and len(people) == 1 and people[0].text != speaker:
+            speaker = POSSESSIVE.sub("", people[0].text)
+    last = speaker.split()[-1].casefold().removesuffix("s")
+    nouns, _ = nlp.common_words()
+    if last in nouns and last in BODY_HEADS | RANKS | TITLE_WORDS | {"spokesperson", "spokesman", "spokeswoman", "statement"}:
+        return speaker  # a body, an office or a document ('Israel's Defense Ministry'), not a person's name
+    if speaker[:1].isupper() and not speaker.casefold().startswith("the "):
+        speaker = strip_title(reading, speaker)
+    return full_name(reading, speaker)
+
+
+def speaker_party(speaker: str | None, parties: list[DraftParty]) -> str | None:
+    if not speaker:
+        return None
+    for word in [speaker, *speaker.split()]:
+        c = countries.canonical(word) if word[:1].isupper() else None
+        if c is not None and any(p.name == c for p in parties):
+            return c
+    return None
+
+
+_PRONOUNS = {"he", "she", "it", "they", "we", "i", "this", "which", "who"}
+
+
+@dataclass(frozen=True)
+class Subject:
+    text: str
+    start: int
+    pronoun: bool
+
+
+def speech_subject(reading: Reading, lo: int, hi: int, exclude: tuple[int, int]) -> Subject | None:
+    """The subject of the verb of saying nearest to ``exclude`` (a quotation) in the text from ``lo`` to
+    ``hi``, outside the quotation: 'Zhang said', 'said Ms Seile, the Latvian Minister', 'the statement
+    read further', 'according to the statement'. Pronoun subjects are returned as such."""
+    doc = reading.analysis.doc
+    span = doc.char_span(lo, hi, alignment_mode="expand")
+    if span is None:
+        return None
+    qa, qb = exclude
+    best: tuple[int, Subject] | None = None
+    for token in span:
+        if qa <= token.idx < qb:
+            continue
+        subject = None
+        if token.lemma_.casefold() in SPEECH_LEMMAS and token.pos_ in ("VERB", "AUX"):
+            subj = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if not subj:
+                agent = [c for c in token.children if c.dep_ == "agent"]
+                subj = [g for a in agent for g in a.children if g.dep_ == "pobj"]
+            if subj and not (qa <= subj[0].idx < qb):
+                subject = subj[0]
+        elif token.lower_ == "according" and token.i + 2 < len(doc) and doc[token.i + 1].lower_ == "to":
+            objs = [c for c in doc[token.i + 1].children if c.dep_ == "pobj"]
+            subject = objs[0] if objs else None
+        if subject is None:
+            continue
+        left = subject.left_edge.idx
+        right = subject.right_edge.idx + len(subject.right_edge.text)
+        if left < qb and qa < right:  # the subject phrase runs into the quotation: keep the head's own words
+            left, right = subject.idx, subject.idx + len(subject.text)
+            for child in subject.lefts:
+                if child.dep_ in ("compound", "det", "amod", "poss") and not (qa <= child.idx < qb):
+                    left = min(left, child.left_edge.idx)
+        phrase = reading.text[left:right]
+        found = Subject(phrase, left, subject.lower_ in _PRONOUNS)
+        distance = min(abs(token.idx - qa), abs(token.idx - qb))
+        if best is None or distance < best[0]:
+            best = (distance, found)
+    return best[1] if best else None
+
+
+def resolve_cues(reading: Reading, quotes: list[candidates.QuoteCandidate], kept: list[int]) -> dict[int, str | None]:
+    """Speakers of the quotations, without the model where the article is clear: the subject of the
+    verb of saying next to the quotation (spaCy's parse), else the regular-expression cue; a pronoun
+    ('he said', 'it added') or a quotation introduced by a colon carries over the speaker of the
+    sentences before it. ``None`` where the article is not clear: the model is asked."""
+    text = reading.text
+    analysis = reading.analysis
+    speakers: dict[int, str | None] = {}
+    for i in kept:
+        q = quotes[i]
+        if q.depth:
+            cue = q.strong_cue
+            speakers[i] = clean_speaker(reading, cue.speaker) if cue and reading.usable(cue.start, cue.end) else None
+            continue
+        a, _ = analysis.sentence_at(max(0, q.start - 1))
+        _, b = analysis.sentence_at(min(len(text) - 1, q.end + 2))
+        b = max(b, q.end + 1)
+        subject = speech_subject(reading, a, b, (q.start - 1, q.end + 1))
+        speaker = None
+        if subject is not None and not subject.pronoun and reading.usable(subject.start, subject.start + len(subject.text)):
+            speaker = clean_speaker(reading, subject.text)
+        if speaker is None and subject is None and (cue := q.strong_cue) is not None and reading.usable(cue.start, cue.end):
+            speaker = clean_speaker(reading, cue.speaker)
+        if speaker is None and (subject is not None and subject.pronoun or text[: q.start - 1].rstrip().endswith(":")):
+            speaker = antecedent(reading, q.start, speakers, quotes)
+        speakers[i] = speaker
+    return speakers
+
+
+def antecedent(reading: Reading, before: int, speakers: dict[int, str | None], quotes: list[candidates.QuoteCandidate]) -> str | None:
+    """Who 'he' or 'it' is at ``before``: the nearest earlier speaker, of a quotation or of a verb of
+    saying in the two paragraphs before."""
+    best: tuple[int, str] | None = None
+    for i, name in speakers.items():
+        if name and quotes[i].start < before:
+            if best is None or quotes[i].start > best[0]:
+                best = (quotes[i].start, name)
+    lo = reading.text.rfind("\n\n", 0, reading.text.rfind("\n\n", 0, before))
+    for a, b in reading.analysis.sentences:
+        if max(0, lo) <= a < before:
+            subject = speech_subject(reading, a, min(b, before), (before, before))
+            if subject and not subject.pronoun and subject.start < before and (best is None or subject.start > best[0]):
+                if (name := clean_speaker(reading, subject.text)) is not None:
+                    best = (subject.start, name)
+    return best[1] if best else None

@@ -1,0 +1,59 @@
+"""Reading an article once: the spaCy analysis, the sentences addressed to readers or tools, the
+quotations, the people and countries it names. Every check reads the article through a :class:`Reading`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from ..pipeline.grounding import Grounder
+from . import candidates, countries, guard, nlp
+
+
+@dataclass
+class Reading:
+    """One article as the deterministic layer sees it."""
+
+    text: str
+    analysis: nlp.Analysis
+    flagged: list[tuple[int, int]]  # sentences that address readers or tools: evidence for nothing
+    year: int | None = None  # the article's year (its date, else the latest year it names)
+
+    @cached_property
+    def grounder(self) -> Grounder:
+        """One aligner for the article: it normalises the text once, however many names are looked up."""
+        return Grounder(self.text)
+
+    @cached_property
+    def quotes(self) -> list[candidates.QuoteCandidate]:
+        """Every quotation, with its speech cues."""
+        found = candidates.find_quotes(self.text)
+        candidates.attach_cues(self.text, found)
+        return found
+
+    @cached_property
+    def people(self) -> list[str]:
+        """The people the article names (:func:`people_in`)."""
+        from ..checks.names import people_in  # the checks read the article through this class
+
+        return people_in(self)
+
+    @cached_property
+    def quoted(self) -> list[tuple[int, int]]:
+        return [(q.start, q.end) for q in self.quotes]
+
+    @cached_property
+    def country_mentions(self) -> list[countries.Mention]:
+        """Where the article names a country or listed body, outside flagged sentences."""
+        return [m for m in countries.mentions(self.analysis) if self.usable(m.start, m.end)]
+
+    def usable(self, start: int, end: int) -> bool:
+        return not any(a <= start and end <= b for a, b in self.flagged)
+
+    def occurrences(self, name: str) -> list[tuple[int, int]]:
+        """Where ``name`` occurs (case, quote marks and spaces unified), outside flagged sentences."""
+        return [(s.start, s.end) for s in self.grounder.find_all(name) if self.usable(s.start, s.end)]
+
+
+def flagged_spans(analysis: nlp.Analysis) -> list[tuple[int, int]]:
+    return guard.spans(guard.find_addressed(analysis))

@@ -1,0 +1,42 @@
+"""The strategies: which questions a prompt version asks, and how its answers become a draft. A
+strategy is a generator (see :data:`communique.pipeline.session.Strategy`), registered under the name
+a prompt version gives in its ``strategy`` field by :func:`register`.
+
+- ``single-call`` (prompt v1, :mod:`.single_call`): the whole draft in one question.
+- ``decomposed`` (prompt v2, :mod:`.decomposed`): candidates found by regular expressions, the model
+  choosing among them.
+- ``assisted`` (prompt v3 and later, :mod:`.assisted`): hints found exactly, judgements asked, answers
+  checked (:mod:`communique.checks`). It needs the ``nlp`` extra, so a module is imported only when a
+  prompt version asks for its strategy.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from ..errors import ConfigError
+from ..pipeline.session import Strategy
+from ..prompting import PromptVersion
+
+#: Strategy name -> the module that registers it.
+MODULES = {"single-call": "single_call", "decomposed": "decomposed", "assisted": "assisted"}
+STRATEGIES: dict[str, Strategy] = {}
+
+
+def register(name: str) -> Callable[[Strategy], Strategy]:
+    """Register the decorated generator as the strategy ``name``."""
+
+    def add(strategy: Strategy) -> Strategy:
+        STRATEGIES[name] = strategy
+        return strategy
+
+    return add
+
+
+def strategy_for(prompt: PromptVersion) -> Strategy:
+    module = MODULES.get(prompt.strategy)
+    if module is None:
+        raise ConfigError(f"prompt {prompt.key} asks for unknown strategy {prompt.strategy!r}")
+    importlib.import_module(f".{module}", __name__)
+    return STRATEGIES[prompt.strategy]

@@ -1,0 +1,21 @@
+"""The ``single-call`` strategy (prompt v1): the whole draft in one question."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+
+from ..inputs import Article
+from ..prompting import PromptVersion
+from ..pipeline.drafts import Draft
+from ..pipeline.session import Question, Step
+
+
+from . import register
+
+
+@register("single-call")
+def single_call(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Draft]:
+    draft = yield Question("user", Draft)
+    return draft if draft is not None else Draft(warnings=["no answer before the deadline"])
