@@ -33,7 +33,7 @@ class Reading:
 
     @cached_property
     def people(self) -> list[str]:
-        """The people the article names (:func:`people_in`)."""
+        """The people the article names (:func:`communique.checks.names.people_in`)."""
         from ..checks.names import people_in  # the checks read the article through this class
 
         return people_in(self)

@@ -2,7 +2,7 @@
 
 Fields of cooperation usually come in lists ("exchanged views on natural gas, oil, electric power, coal
 and new energy"), and a small model asked for the fields copies part of a list and stops. When its
-answer holds several members of one list, the rest of that list are fields too (``assisted.list_rest``).
+answer holds several members of one list, the rest of that list are fields too (``checks.fields.list_rest``).
 
 A member is the noun phrase its conjunct heads: its modifiers kept, determiners and possessives
 dropped, an "of" complement kept ("exchange of visits"). Lists whose members name people, places,
@@ -10,7 +10,7 @@ organisations, dates or amounts leave those members out; lists of verbs, and lis
 are modifiers of one noun ("drug and human trafficking crimes"), are not lists of phrases here.
 
 A common field's word is also read in the phrase it heads or modifies ("water" in "the water sector"),
-which says more than the bare word (``phrase_around``, used by ``assisted.field_phrases``).
+which says more than the bare word (``phrase_around``, used by ``checks.fields.field_phrases``).
 """
 
 from __future__ import annotations
