@@ -195,7 +195,11 @@ class _Watch:
                 self.pieces.append(piece)
             self.logprobs.extend(_logprobs(choice.get("logprobs")))
             self.finish_reason = choice.get("finish_reason") or self.finish_reason
-        if self.ends_at is not None and self._would_overrun(time.monotonic(), step):
+        now = time.monotonic()
+        if step is None:  # a written token is taken to last as long as the one before
+            step = 0.0 if self.last_chunk is None else now - self.last_chunk
+        self.last_chunk = now
+        if self.ends_at is not None and self._would_overrun(now, step):
             self.late = True
         elif looping(self.pieces):
             self.runaway = True
@@ -203,16 +207,13 @@ class _Watch:
             self.done = True
         return self.late or self.runaway or self.done
 
-    def _would_overrun(self, now: float, step: float | None) -> bool:
+    def _would_overrun(self, now: float, step: float) -> bool:
         """True when the deadline has passed, or would have by the time a stop asked for at the next
         chunk took effect. llama.cpp has begun the next step (a batch of up to BATCH prompt tokens, or
         one written token) when a chunk arrives, and a stop takes effect once that step ends: so a stop
         now ends one step from now, and one asked for at the next chunk two steps from now. A prompt
         step is timed by the reading speed measured so far, a written token as the one before. Without
         this, a prompt read in 128-token steps at 34 tokens/s could end up to 7 s past the deadline."""
-        if step is None:
-            step = 0.0 if self.last_chunk is None else now - self.last_chunk
-        self.last_chunk = now
         assert self.ends_at is not None
         return now + 2 * step >= self.ends_at and self.finish_reason is None
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import re
 
-
-from ..reading import candidates, countries
 from ..pipeline.drafts import DraftChair, DraftParty
+from ..reading import Reading, candidates, countries
 from ..reading.text import RANKS, TITLE_WORDS
 from .context import LED, MET, SPEECH_LEMMAS, TAKING_PART, demoted, earlier_event, inside_entity, leading_role, sentence_lemmas
 from .names import TRAILING, full_name, function_word, person_problem, same_office, same_person, strip_title, title_in
-from ..reading import Reading
 
 
 def not_a_person(reading: Reading, name: str, spans: list[tuple[int, int]]) -> str | None:

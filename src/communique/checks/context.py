@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import re
 
-
 from ..reading import Reading
-
 
 #: Lemmas that say someone led a meeting or a side: chaired, co-chaired, presided, led, headed, signed.
 LED = {"chair", "co-chair", "cochair", "chairperson", "chairman", "chairwoman", "co-chairman", "preside", "lead", "head",

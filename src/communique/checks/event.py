@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 
-
-from .context import is_place
 from ..reading import Reading
-
+from .context import is_place
 
 _OPENING = 1200  # characters: a headline, a dateline and the opening paragraph
 

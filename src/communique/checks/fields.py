@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import re
 
-
-from ..schema.v1 import DomainLabel, Rejection
-from ..reading import candidates, countries, phrases
 from ..pipeline.drafts import DraftDomain
+from ..reading import Reading, candidates, countries, phrases
 from ..reading.text import normalise
+from ..schema.v1 import DomainLabel, Rejection
 from .context import only_earlier
 from .names import TRAILING, nested
-from ..reading import Reading
-
 
 _GENERIC = {"cooperation", "co-operation", "relations", "ties", "partnership", "bilateral relations", "bilateral cooperation",
             "collaboration", "bilateral ties", "areas", "fields", "issues", "matters"}

@@ -8,11 +8,9 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from ..reading import countries, nlp
+from ..reading import Reading, countries, nlp
 from ..reading.text import HONORIFICS, RANKS, TITLE_WORDS, normalise
 from .context import is_place
-from ..reading import Reading
-
 
 POSSESSIVE = re.compile(r"[’']s$")
 

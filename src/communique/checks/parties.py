@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-
-
-from ..schema.v1 import PartyKind
-from ..reading import countries
 from ..pipeline.drafts import DraftParty
+from ..reading import Reading, countries
 from ..reading.text import normalise
+from ..schema.v1 import PartyKind
 from .context import taking_part
 from .names import TRAILING, same_person
-from ..reading import Reading
 
 
 def party_forms(reading: Reading) -> dict[str, list[str]]:

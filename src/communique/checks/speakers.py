@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
-from ..reading import candidates, countries, nlp
 from ..pipeline.drafts import DraftParty
+from ..reading import Reading, candidates, countries, nlp
 from ..reading.text import RANKS, TITLE_WORDS
 from .context import SPEECH_LEMMAS
 from .names import BODY_HEADS, POSSESSIVE, TRAILING, full_name, strip_title
-from ..reading import Reading
 
 
 def _speech_in_sentence(reading: Reading, quote: candidates.QuoteCandidate) -> bool:

@@ -19,8 +19,7 @@ from ..errors import ConfigError
 from ..pipeline.session import Strategy
 from ..prompting import PromptVersion
 
-#: Strategy name -> the module that registers it.
-MODULES = {"single-call": "single_call", "decomposed": "decomposed", "assisted": "assisted"}
+#: Strategy name -> the generator; a strategy's module (its name with "_" for "-") registers it.
 STRATEGIES: dict[str, Strategy] = {}
 
 
@@ -35,8 +34,12 @@ def register(name: str) -> Callable[[Strategy], Strategy]:
 
 
 def strategy_for(prompt: PromptVersion) -> Strategy:
-    module = MODULES.get(prompt.strategy)
-    if module is None:
+    module = f"{__name__}.{prompt.strategy.replace('-', '_')}"
+    try:
+        importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:  # the strategy's module exists, but something it imports is missing
+            raise
+    if prompt.strategy not in STRATEGIES:
         raise ConfigError(f"prompt {prompt.key} asks for unknown strategy {prompt.strategy!r}")
-    importlib.import_module(f".{module}", __name__)
     return STRATEGIES[prompt.strategy]

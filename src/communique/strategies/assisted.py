@@ -19,13 +19,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
-from ..inputs import Article
-from ..prompting import PromptVersion
-from ..schema.v1 import Rejection
-from ..reading import candidates, countries, dates, nlp
-from ..pipeline.drafts import Draft, DraftEvent, DraftQuote
-from ..pipeline.session import Question, Step
-from ..reading.text import normalise
 from ..checks.chairs import check_chair, counterparts, leaders
 from ..checks.context import YEAR, lede_names
 from ..checks.event import event_place
@@ -33,9 +26,14 @@ from ..checks.fields import fields_of
 from ..checks.names import same_person
 from ..checks.parties import check_party, party_forms, party_mentions
 from ..checks.speakers import clean_speaker, not_a_quotation, resolve_cues, speaker_party
-from ..reading import Reading, flagged_spans
+from ..inputs import Article
+from ..pipeline.drafts import Draft, DraftEvent, DraftQuote
+from ..pipeline.session import Question, Step
+from ..prompting import PromptVersion
+from ..reading import Reading, candidates, countries, dates, flagged_spans, nlp
+from ..reading.text import normalise
+from ..schema.v1 import Rejection
 from . import register
-
 
 MAX_PARTIES = 12
 

@@ -10,15 +10,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, create_model
 
 from ..inputs import Article
-from ..prompting import PromptVersion
-from ..schema.v1 import Rejection
-from ..reading import candidates
 from ..pipeline.drafts import Draft, DraftChair, DraftDomain, DraftEvent, DraftParty, DraftQuote
 from ..pipeline.grounding import Grounder
 from ..pipeline.session import Question, Step
+from ..prompting import PromptVersion
+from ..reading import candidates
 from ..reading.text import TITLE_HEADS, normalise, split_title
-
-
+from ..schema.v1 import Rejection
 from . import register
 
 MAX_PARTIES = 6

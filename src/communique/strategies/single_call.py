@@ -5,13 +5,10 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
-
 from ..inputs import Article
-from ..prompting import PromptVersion
 from ..pipeline.drafts import Draft
 from ..pipeline.session import Question, Step
-
-
+from ..prompting import PromptVersion
 from . import register
 
 
