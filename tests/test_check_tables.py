@@ -115,12 +115,10 @@ FIELDS_REFUSED = [
         UMBRELLA, ("tariff cuts", "joint inspections")),
     field_row("Customs dominated the talks between both farming nations.", "farming nations", NAME_OR_PARTY),
     field_row("Customs topped the agenda of the river pilots' annual forum.", "river pilots", NAME_OR_PARTY),
-    field_row("Officials from the Ministry of Tourism of Fiji met Samoan officials in Apia.", "tourism", NAME_OR_PARTY,
-        bug="the open answer is not checked against names (only the lexicon's fields are): a ministry's name"),
+    field_row("Officials from the Ministry of Tourism of Fiji met Samoan officials in Apia.", "tourism", NAME_OR_PARTY),
     field_row("Trade Minister Ana Ruiz met her Chilean counterpart on Monday.", "trade", NAME_OR_PARTY,
         bug="the open answer is not checked against names: a word of a person's title"),
-    field_row("Delegates of the Energy Charter Conference met in Vienna to discuss customs.", "energy", NAME_OR_PARTY,
-        bug="the open answer is not checked against names: a conference's name"),
+    field_row("Delegates of the Energy Charter Conference met in Vienna to discuss customs.", "energy", NAME_OR_PARTY),
 ]
 
 

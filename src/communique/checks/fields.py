@@ -74,7 +74,7 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
             refused.append(Rejection(field="domains", value=raw, reason="not worded in the article (or too general)"))
         elif only_earlier(reading, spans):
             refused.append(Rejection(field="domains", value=raw, reason=_EARLIER))
-        elif spans and all(phrases.names_who_takes_part(doc, a, b) for a, b in spans):
+        elif spans and all(phrases.part_of_a_name(doc, a, b) or phrases.names_who_takes_part(doc, a, b) for a, b in spans):
             refused.append(Rejection(field="domains", value=raw, reason=_PARTY_WORDS))
         elif all(normalise(d.wording) != normalise(wording) for d in domains):
             domains.append(DraftDomain(label=domain_label(wording), wording=wording))

@@ -107,6 +107,14 @@ def in_a_name(doc: Doc, start: int, end: int) -> bool:
     return any(e.start_char <= start and end <= e.end_char for e in doc.ents if e.label_ in _NAMED)
 
 
+def part_of_a_name(doc: Doc, start: int, end: int) -> bool:
+    """The words at ``[start, end)`` are a part of a longer name: 'culture' in 'the Ministry of
+    Culture', 'water' in 'the Water Summit Secretariat'. A field capitalised as a name of its own
+    ('in the field of Defence Industry') is not part of a longer one."""
+    return any(e.start_char <= start and end <= e.end_char and (e.start_char, e.end_char) != (start, end)
+               for e in doc.ents if e.label_ in _NAMED)
+
+
 def names_who_takes_part(doc: Doc, start: int, end: int) -> bool:
     """The words at ``[start, end)`` are part of a phrase that names who takes part: a possessor ('the
     health ministers' meeting') or the object of 'between' or 'among' ('talks between the two
