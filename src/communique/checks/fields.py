@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..pipeline.drafts import DraftDomain
-from ..reading import Reading, candidates, countries, phrases
+from ..reading import Reading, candidates, countries, nlp, phrases
 from ..reading.text import normalise
 from ..schema.v1 import DomainLabel, Rejection
 from .context import only_earlier
@@ -135,10 +135,27 @@ def ground_field(reading: Reading, field: str) -> str | None:
         return None  # too general, or a country's name
     if spans := reading.occurrences(field):
         return _without_verb(reading, field, spans[0])
+    if (other := _spelt_otherwise(reading, field)) is not None:
+        return other
     span = reading.grounder.locate_words(field)
     if span is not None and span.score >= 50 and reading.usable(span.start, span.end):
         return field
     return None
+
+
+def _spelt_otherwise(reading: Reading, field: str) -> str | None:
+    """The article's wording of a field the answer spells another way: written together, apart or
+    hyphenated ('cyber security' for 'cybersecurity'), or in another number ('fishery' for
+    'fisheries'), as the words' lemmas show."""
+    spans = [(s.start, s.end) for s in reading.grounder.find_joined(field)]
+    if not spans:
+        lemmas = [t.lemma_.casefold() for t in nlp.pipeline()(field) if not t.is_punct]
+        doc = reading.analysis.doc
+        n = len(lemmas)
+        spans = [(doc[i].idx, doc[i + n - 1].idx + len(doc[i + n - 1].text)) for i in range(len(doc) - n + 1)
+                 if n and [t.lemma_.casefold() for t in doc[i : i + n]] == lemmas]
+    usable = [(a, b) for a, b in spans if reading.usable(a, b)]
+    return reading.text[usable[0][0] : usable[0][1]] if usable else None
 
 
 def field_spans(reading: Reading, wording: str) -> list[tuple[int, int]]:

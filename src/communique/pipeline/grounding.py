@@ -50,6 +50,26 @@ class Grounder:
             spans.append(self.span(start, end, Alignment.exact if exact else Alignment.normalised))
         return spans
 
+    @cached_property
+    def _joined(self) -> tuple[str, list[int]]:
+        norm, index = self._norm
+        kept = [(c, index[i]) for i, c in enumerate(norm) if c.isalnum()]
+        return "".join(c for c, _ in kept), [i for _, i in kept]
+
+    def find_joined(self, needle: str) -> list[Span]:
+        """Every occurrence of ``needle`` with spaces, hyphens and other separators ignored, on word
+        boundaries: 'cyber security' in 'Cybersecurity', 'counterterrorism' in 'counter-terrorism'."""
+        joined, index = self._joined
+        needle_j = "".join(c for c in normalise(needle) if c.isalnum())
+        found: list[Span] = []
+        at = joined.find(needle_j) if len(needle_j) >= 4 else -1
+        while at >= 0:
+            start, end = index[at], index[at + len(needle_j) - 1] + 1
+            if not (start and self.article[start - 1].isalnum() or end < len(self.article) and self.article[end].isalnum()):
+                found.append(self.span(start, end, Alignment.normalised))
+            at = joined.find(needle_j, at + 1)
+        return found
+
     def locate(self, needle: str, *, near: int | None = None, fuzzy: bool = True, words: bool = False) -> Span | None:
         """The best place for ``needle``: exact, else normalised, else fuzzy (above the cutoff).
         With several equal candidates, the one closest to offset ``near`` wins."""
