@@ -83,7 +83,7 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
     # when the article gives them as one phrase: 'industry cooperation' (listed) and 'defence industry'
     # (found) both in 'defence industry cooperation'.
     taken = [span for d in domains for span in reading.occurrences(d.wording)]
-    for m in accepted:
+    for m in map(lambda m: _as_noun_phrase(reading, m), accepted):
         if any(_same_field(m.wording, d.wording) for d in domains):
             continue
         where = reading.occurrences(m.wording)
@@ -104,6 +104,19 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
             domains.remove(d)
             refused.append(Rejection(field="domains", value=d.wording, reason="an umbrella over fields listed in their own right"))
     return domains, refused
+
+
+def _as_noun_phrase(reading: Reading, found: candidates.DomainCandidate) -> candidates.DomainCandidate:
+    """A field the lexicon found as an adjective alone ('renewable', 'academic') worded as the noun
+    phrase it modifies ('renewable energy'), unless that phrase is headed by a word for cooperation
+    itself ('cultural cooperation'): a field is a thing, and an adjective alone names none."""
+    span = reading.analysis.doc.char_span(found.start, found.end, alignment_mode="expand")
+    if span is None or any(t.pos_ != "ADJ" for t in span):
+        return found
+    p = phrases.phrase_around(reading.analysis.doc, found.start, found.end)
+    if p is None or not (p.start <= found.start and found.end <= p.end) or _words(p.text.split()[-1]) & _GENERIC_WORDS:
+        return found
+    return candidates.DomainCandidate(label=found.label, wording=p.text, start=p.start, end=p.end)
 
 
 def field_phrases(reading: Reading, accepted: list[candidates.DomainCandidate], listed: list[str]) -> list[str]:
