@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..pipeline.drafts import DraftChair, DraftParty
-from ..reading import Reading, candidates, countries
+from ..reading import Reading, candidates, countries, nlp
 from ..reading.text import RANKS, TITLE_WORDS
 from .context import LED, MET, SPEECH_LEMMAS, TAKING_PART, demoted, earlier_event, inside_entity, leading_role, sentence_lemmas
 from .names import TRAILING, full_name, function_word, person_problem, same_office, same_person, strip_title, title_in
@@ -25,11 +25,27 @@ def not_a_person(reading: Reading, name: str, spans: list[tuple[int, int]]) -> s
         return "not a person's name: capitals only, as in a dateline"
     if _title_word(words[-1]):
         return "not a person's name: it ends in a title or rank"
+    if spans and all(_inside_a_word(reading.text, a, b) for a, b in spans):
+        return "not a person's name: part of a longer word"
+    nouns, adjectives = nlp.common_words()
+    if len(words) == 1 and (words[0].casefold() in nouns or words[0].casefold() in adjectives):
+        return "not a person's name: one common English word"  # spaCy's small model tags some as PERSON
     if len(words) >= 2 and any("PERSON" in {e.label for e in reading.analysis.entities if e.start <= a and b <= e.end} for a, b in spans):
         return None
     if any(_titled(reading, a, b) for a, b in spans):
         return None
     return "not shown to be a person: no PERSON entity over the name and no title or rank before it"
+
+
+def _cuts_a_word(text: str, start: int, end: int) -> bool:
+    """The stretch begins or ends inside a word (a name cut short, aligned to the start of the whole name)."""
+    return start > 0 and text[start - 1].isalnum() and text[start].isalnum() or end < len(text) and text[end].isalnum() and text[end - 1].isalnum()
+
+
+def _inside_a_word(text: str, start: int, end: int) -> bool:
+    """The mention is joined by a hyphen to letters before or after it ('Mil' in 'Mil-it')."""
+    return (text[end : end + 1] == "-" and text[end + 1 : end + 2].isalpha()
+            or start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha())
 
 
 _TITLES = (RANKS | TITLE_WORDS) - {"the", "his", "her"}
@@ -123,7 +139,8 @@ def check_chair(reading: Reading, raw: str, parties: list[DraftParty]) -> tuple[
     spans = reading.occurrences(name)
     if not spans:
         located = reading.grounder.locate(name, words=True)
-        if located is None or located.alignment.value == "fuzzy" and located.score < 95 or not reading.usable(located.start, located.end):
+        if (located is None or located.alignment.value == "fuzzy" and located.score < 95 or not reading.usable(located.start, located.end)
+                or _cuts_a_word(reading.text, located.start, located.end)):
             return None, "this name is not in the article (outside sentences addressed to readers or tools)"
         name, spans = located.text, [(located.start, located.end)]
     if (why := person_problem(reading, name, spans) or not_a_person(reading, name, spans)) is not None:

@@ -20,7 +20,7 @@ MET = LED | {"meet", "talk", "host", "represent", "visit"}
 
 #: Prepositions that make a person the one met, called on or visited, not a side's head ('called on X',
 #: 'an interaction with X', 'a summit between X and Y'), unless their head is itself a leading word.
-_DEMOTING = {"with", "on", "between", "upon"}
+_DEMOTING = {"with", "on", "upon"}
 
 
 def sentence_lemmas(reading: Reading, start: int) -> set[str]:

@@ -68,8 +68,10 @@ def strip_title(reading: Reading, phrase: str) -> str:
     people = {normalise(POSSESSIVE.sub("", e.text)) for e in reading.analysis.of("PERSON")}
     cut = 0
     while cut < len(words) - 1 and titleish(words[cut]):
-        if normalise(" ".join(words[cut:])) in people and words[cut].strip(".,").casefold() not in RANKS | TITLE_WORDS:
-            break  # 'Ram Nath Adhikari' is a person's whole name, though 'ram' is an English word
+        if (normalise(" ".join(words[cut:])) in people and words[cut].strip(".,").casefold() not in RANKS | TITLE_WORDS
+                and countries.canonical(words[cut]) is None):
+            break  # 'Ram Nath Adhikari' is a person's whole name, though 'ram' is an English word (a country's
+            # name is not: 'Ambassador to Cyprus Liu Yantao', tagged as one person)
         cut += 1
     while cut > 0:
         rest = words[cut:]
@@ -286,10 +288,10 @@ def person_problem(reading: Reading, name: str, spans: list[tuple[int, int]]) ->
               or countries.canonical(w) is not None for w in words]
     if words and (words[-1] in BODY_HEADS or words[-1].removesuffix("s") in BODY_HEADS or labels & {"LAW", "EVENT", "FAC"} and common[-1]):
         return "an organisation, not a person"
-    if words and all(common):
-        return "a title or office, not a person's name"
     if len(words) == 1 and countries.canonical(name):
         return "a country, not a person"
+    if words and all(common):
+        return "a title or office, not a person's name"
     return None
 
 

@@ -57,3 +57,9 @@ class Reading:
 
 def flagged_spans(analysis: nlp.Analysis) -> list[tuple[int, int]]:
     return guard.spans(guard.find_addressed(analysis))
+
+
+def read(text: str, year: int | None = None) -> Reading:
+    """The article read once: parsed, with the sentences addressed to readers or tools flagged."""
+    analysis = nlp.analyse(text)
+    return Reading(text, analysis, flagged_spans(analysis), year)
