@@ -122,6 +122,13 @@ def speech_subject(reading: Reading, lo: int, hi: int, exclude: tuple[int, int])
             if not subj:
                 agent = [c for c in token.children if c.dep_ == "agent"]
                 subj = [g for a in agent for g in a.children if g.dep_ == "pobj"]
+            if subj and subj[0].i > token.i and token.idx < qa:
+                # 'said' before its subject is the inverted order of a quotation that came first ('"...,"
+                # said X'); with the quotation after the verb, a noun after it is what was said
+                # ('X, making a visit, said the deal takes ties to "new heights"'): the subject
+                # is the one the parse gives on the verb's left, if any.
+                subj = [c for c in token.lefts if c.dep_ in ("nsubj", "nsubjpass")] or [
+                    g for c in token.lefts if c.dep_ == "advcl" for g in c.lefts if g.dep_ == "nsubj"]
             if subj and not (qa <= subj[0].idx < qb):
                 subject = subj[0]
         elif token.lower_ == "according" and token.i + 2 < len(doc) and doc[token.i + 1].lower_ == "to":
