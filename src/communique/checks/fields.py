@@ -11,6 +11,7 @@ from ..reading.text import normalise
 from ..schema.v1 import DomainLabel, Rejection
 from .context import only_earlier
 from .names import TRAILING, nested
+from .reasons import Reason
 
 _GENERIC = {"cooperation", "co-operation", "relations", "ties", "partnership", "bilateral relations", "bilateral cooperation",
             "collaboration", "bilateral ties", "areas", "fields", "issues", "matters"}
@@ -71,11 +72,11 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
         wording = ground_field(reading, raw)
         spans = field_spans(reading, wording) if wording is not None else []
         if wording is None:
-            refused.append(Rejection(field="domains", value=raw, reason="not worded in the article (or too general)"))
+            refused.append(Rejection(field="domains", value=raw, reason=Reason.NOT_WORDED))
         elif only_earlier(reading, spans):
-            refused.append(Rejection(field="domains", value=raw, reason=_EARLIER))
+            refused.append(Rejection(field="domains", value=raw, reason=Reason.EARLIER_EVENT))
         elif spans and all(phrases.names_who_takes_part(doc, a, b) for a, b in spans):
-            refused.append(Rejection(field="domains", value=raw, reason=_PARTY_WORDS))
+            refused.append(Rejection(field="domains", value=raw, reason=Reason.PARTY_WORDS))
         elif all(normalise(d.wording) != normalise(wording) for d in domains):
             domains.append(DraftDomain(label=domain_label(wording), wording=wording))
 
@@ -88,9 +89,9 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
             continue
         where = reading.occurrences(m.wording)
         if only_earlier(reading, where):
-            refused.append(Rejection(field="domains", value=m.wording, reason=_EARLIER))
+            refused.append(Rejection(field="domains", value=m.wording, reason=Reason.EARLIER_EVENT))
         elif all(phrases.in_a_name(doc, a, b) or phrases.names_who_takes_part(doc, a, b) for a, b in where):
-            refused.append(Rejection(field="domains", value=m.wording, reason=_PARTY_WORDS))
+            refused.append(Rejection(field="domains", value=m.wording, reason=Reason.PARTY_WORDS))
         elif not any(a < e and s < b for s, e in where for a, b in taken):
             domains.append(DraftDomain(label=m.label, wording=m.wording))
     domains += [DraftDomain(label=domain_label(w), wording=w) for w in field_phrases(reading, accepted, [d.wording for d in domains])]
@@ -102,7 +103,7 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
     for d in list(domains):
         if d.label is DomainLabel.other and umbrella(reading, d.wording, [o.wording for o in domains if o is not d]):
             domains.remove(d)
-            refused.append(Rejection(field="domains", value=d.wording, reason="an umbrella over fields listed in their own right"))
+            refused.append(Rejection(field="domains", value=d.wording, reason=Reason.UMBRELLA))
     return domains, refused
 
 
@@ -175,12 +176,6 @@ def umbrella(reading: Reading, wording: str, others: list[str]) -> bool:
         if not marker or not any(doc[i].idx <= s < end for o in others for s, _ in reading.occurrences(o)):
             return False
     return bool(spans)
-
-
-_EARLIER = "named only about another, earlier event"
-
-
-_PARTY_WORDS = "named only in a name, or in words for who takes part"
 
 
 _VERB_TAGS = {"VB", "VBG", "VBP", "VBZ", "VBD"}

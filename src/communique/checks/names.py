@@ -11,6 +11,7 @@ from rapidfuzz import fuzz
 from ..reading import Reading, countries, nlp
 from ..reading.text import HONORIFICS, RANKS, TITLE_WORDS, normalise
 from .context import is_place
+from .reasons import Reason
 
 POSSESSIVE = re.compile(r"[’']s$")
 
@@ -267,7 +268,7 @@ PLACE_HEADS = {"area", "region", "district", "province", "command", "zone", "sta
                 "house", "building", "resort", "hotel", "centre", "center", "valley", "coast"}
 
 
-def person_problem(reading: Reading, name: str, spans: list[tuple[int, int]]) -> str | None:
+def person_problem(reading: Reading, name: str, spans: list[tuple[int, int]]) -> Reason | None:
     """Why ``name`` is not a person's name, or None. A body ('Joint Working Group') and an office
     ('Deputy Minister of Defence') end in, or consist of, common English words; a personal name does
     not, unless spaCy tags it as a person."""
@@ -278,18 +279,18 @@ def person_problem(reading: Reading, name: str, spans: list[tuple[int, int]]) ->
     if len(words) == 1 and spans and all(is_place(reading, a, b) for a, b in spans):
         # The small pipeline tags some places as people ('met in Goa'); a one-word name the article only
         # ever gives as where something happened is a place.
-        return "a place, not a person"
+        return Reason.A_PLACE
     if "PERSON" in labels:
         return None
     nouns, adjectives = nlp.common_words()
     common = [w in nouns or w.removesuffix("s") in nouns or w in adjectives or w in {"of", "for", "and", "the", "on", "in"}
               or countries.canonical(w) is not None for w in words]
     if words and (words[-1] in BODY_HEADS or words[-1].removesuffix("s") in BODY_HEADS or labels & {"LAW", "EVENT", "FAC"} and common[-1]):
-        return "an organisation, not a person"
+        return Reason.AN_ORGANISATION
     if words and all(common):
-        return "a title or office, not a person's name"
+        return Reason.A_TITLE
     if len(words) == 1 and countries.canonical(name):
-        return "a country, not a person"
+        return Reason.A_COUNTRY
     return None
 
 

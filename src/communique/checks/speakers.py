@@ -10,6 +10,7 @@ from ..reading import Reading, candidates, countries, nlp
 from ..reading.text import RANKS, TITLE_WORDS
 from .context import SPEECH_LEMMAS
 from .names import BODY_HEADS, POSSESSIVE, TRAILING, full_name, strip_title
+from .reasons import Reason
 
 
 def _speech_in_sentence(reading: Reading, quote: candidates.QuoteCandidate) -> bool:
@@ -22,7 +23,7 @@ def _speech_in_sentence(reading: Reading, quote: candidates.QuoteCandidate) -> b
     )
 
 
-def not_a_quotation(reading: Reading, quote: candidates.QuoteCandidate) -> str | None:
+def not_a_quotation(reading: Reading, quote: candidates.QuoteCandidate) -> Reason | None:
     """Why a pair of quotation marks holds no quotation: a scare-quoted word or short phrase, a name or
     a title in quotation marks, with no verb of saying in its sentence. None when it may be a quote."""
     if quote.strong_cue:
@@ -31,7 +32,7 @@ def not_a_quotation(reading: Reading, quote: candidates.QuoteCandidate) -> str |
     title_like = all(w[:1].isupper() or w.casefold() in {"of", "for", "and", "the", "a", "an", "to", "in", "on"} for w in words)
     if len(words) <= 3 or (title_like and len(words) <= 12 and not quote.text.rstrip().endswith((".", ",", "!", "?"))):
         if not _speech_in_sentence(reading, quote):
-            return "a scare-quoted phrase, name or title, not a quotation of anyone"
+            return Reason.SCARE_QUOTES
     return None
 
 
