@@ -6,15 +6,14 @@ from __future__ import annotations
 import re
 
 from ..pipeline.drafts import DraftDomain
-from ..reading import Reading, candidates, countries, phrases
+from ..reading import Reading, candidates, countries, lexicon, phrases
 from ..reading.text import normalise
 from ..schema.v1 import DomainLabel, Rejection
 from .context import only_earlier
 from .names import TRAILING, nested
 from .reasons import Reason
 
-_GENERIC = {"cooperation", "co-operation", "relations", "ties", "partnership", "bilateral relations", "bilateral cooperation",
-            "collaboration", "bilateral ties", "areas", "fields", "issues", "matters"}
+_GENERIC = lexicon.words("generic_fields")  # cooperation itself: too general to be a field
 
 
 def domain_label(wording: str) -> DomainLabel:
@@ -153,7 +152,7 @@ def field_spans(reading: Reading, wording: str) -> list[tuple[int, int]]:
 
 # Words that introduce examples of what comes before them ('efforts like patrols', 'areas such as
 # energy'): the phrase before them is an umbrella over the examples.
-_EXAMPLE_MARKERS = {"including", "like", "especially", "particularly", "notably", "namely"}
+_EXAMPLE_MARKERS = lexicon.words("example_markers")
 
 
 def umbrella(reading: Reading, wording: str, others: list[str]) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from ..reading import Reading, countries, nlp
+from ..reading import Reading, countries, lexicon, nlp
 from ..reading.text import HONORIFICS, RANKS, TITLE_WORDS, normalise
 from .context import is_place
 from .reasons import Reason
@@ -118,6 +118,9 @@ def entity_labels(reading: Reading, start: int, end: int) -> set[str]:
 _OFFICE_TAGS = {"PROPN", "NOUN", "ADJ", "PART"}  # words an office before a name is made of ('Germany's Interior Minister')
 
 
+_OFFICE_LINKS = lexicon.words("office_links")  # 'Minister of Defence', 'Joint Secretary (Gulf)'
+
+
 _NOT_OFFICE = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERSON", "MONEY", "QUANTITY", "PERCENT"}
 
 
@@ -162,9 +165,6 @@ def _office_run(reading: Reading, end: int, owner: int) -> Any:
     if not len(words) or not any(t.pos_ in ("NOUN", "PROPN") for t in words) or words.root.tag_ in ("NNS", "NNPS"):
         return None
     return words
-
-
-_OFFICE_LINKS = {"of", "for", "in", "at", "to", "on", "the", "-", "(", ")"}  # 'Joint Secretary (Gulf)
 
 
 def office_before(reading: Reading, start: int, end: int) -> str | None:
@@ -253,19 +253,9 @@ def same_office(reading: Reading, a: str | None, b: str | None) -> bool:
     return all(any(fuzz.ratio(x, y) >= 80 for y in rb) for x in ra) and all(any(fuzz.ratio(x, y) >= 80 for x in ra) for y in rb)
 
 
-#: Head nouns of bodies: 'Joint Technical Working Group', 'Trade Policy Committee', 'Abraham Accords'.
-BODY_HEADS = {
-    "group", "committee", "commission", "council", "ministry", "department", "office", "agency", "force", "army",
-    "navy", "accord", "agreement", "organisation", "organization", "secretariat", "union", "bank", "fund", "institute",
-    "centre", "center", "college", "university", "court", "parliament", "assembly", "government", "corporation", "meeting",
-    "company", "forum", "mechanism", "dialogue", "treaty", "alliance", "board", "authority", "service", "guard",
-}
-
-
-#: Head nouns of place names: 'Chattogram Naval Area', 'Lusaka Province'.
-PLACE_HEADS = {"area", "region", "district", "province", "command", "zone", "state", "city", "county", "island", "sea",
-                "ocean", "river", "port", "base", "station", "airport", "square", "street", "road", "hall", "palace",
-                "house", "building", "resort", "hotel", "centre", "center", "valley", "coast"}
+#: Head nouns of bodies ('Joint Technical Working Group') and of place names ('Lusaka Province').
+BODY_HEADS = lexicon.words("body_heads")
+PLACE_HEADS = lexicon.words("place_heads")
 
 
 def person_problem(reading: Reading, name: str, spans: list[tuple[int, int]]) -> Reason | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..pipeline.drafts import DraftParty
-from ..reading import Reading, candidates, countries, nlp
+from ..reading import Reading, candidates, countries, lexicon, nlp
 from ..reading.text import RANKS, TITLE_WORDS
 from .context import SPEECH_LEMMAS
 from .names import BODY_HEADS, POSSESSIVE, TRAILING, full_name, strip_title
@@ -59,6 +59,9 @@ def head_phrase(reading: Reading, start: int, end: int) -> str:
     return TRAILING.sub("", reading.text[max(start, head.start_char) : head.end_char]) if len(head) else reading.text[start:end]
 
 
+_NO_SPEAKER = lexicon.words("no_speaker")
+
+
 def clean_speaker(reading: Reading, speaker: str | None) -> str | None:
     """The speaker as the article gives it in full, with no trailing words: a person entity inside the
     phrase wins ('Foreign Ministry official Oded Joseph yesterday' -> 'Oded Joseph'), a surname becomes
@@ -66,7 +69,7 @@ def clean_speaker(reading: Reading, speaker: str | None) -> str | None:
     if not speaker:
         return None
     speaker = TRAILING.sub("", speaker.strip())
-    if speaker.casefold() in {"unknown", "none", "n/a", "not specified", "unspecified", ""}:
+    if not speaker or speaker.casefold() in _NO_SPEAKER:
         return None
     spans = reading.occurrences(speaker)
     if spans and (head := head_phrase(reading, *spans[0])) != speaker:
@@ -94,7 +97,7 @@ def speaker_party(speaker: str | None, parties: list[DraftParty]) -> str | None:
     return None
 
 
-_PRONOUNS = {"he", "she", "it", "they", "we", "i", "this", "which", "who"}
+_PRONOUNS = lexicon.words("pronouns")
 
 
 @dataclass(frozen=True)

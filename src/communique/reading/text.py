@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from . import lexicon
+
 _QUOTES = str.maketrans(
     {
         "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
@@ -84,11 +86,9 @@ TITLE_HEADS = re.compile(
 )
 
 #: Speech cues (``candidates``, prompts v2 and v3): the last word of an all-lower-case cue subject that
-#: still names a speaker ('the ministry said', 'officials said'): bodies, roles and documents.
-ROLE_NOUNS = {
-    "army", "ministry", "government", "spokesman", "spokeswoman", "spokesperson", "official", "officials",
-    "minister", "president", "statement", "forces", "military", "office", "embassy", "agency", "source", "sources",
-}
+#: still names a speaker ('the ministry said', 'officials said'): bodies, roles and documents
+#: (``lexicon/speaker_nouns.txt``).
+ROLE_NOUNS = lexicon.words("speaker_nouns")
 
 
 def split_title(name: str) -> tuple[str, str]:
