@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from communique.reading import candidates, lexicon
+from communique.reading import candidates, lexicon, text
 
 FOLDER = Path(lexicon.__file__).parent
 LISTS = sorted(p.stem for p in FOLDER.glob("*.txt"))
@@ -39,9 +39,18 @@ def test_tables_pair_entries_with_values() -> None:
     assert lexicon.table("speech_verbs")["express"] == ""
 
 
+def test_titles_join_three_lists() -> None:
+    assert text.TITLES == lexicon.words("ranks") | lexicon.words("offices") | lexicon.words("honorifics")
+    assert {"cmde", "minister", "shri"} <= text.TITLES
+    assert text.split_title("General Doukur Darmy") == ("Doukur Darmy", "General")
+
+
 def test_speech_verb_forms_come_from_the_list_in_order() -> None:
     forms = candidates.SPEECH_VERBS.split("|")
     assert forms[:4] == ["said", "says", "say", "stated"]
     assert len(forms) == len(set(forms))
 
 
+
+def test_hint_titles_only_select_titles() -> None:
+    assert lexicon.words("hint_titles") < text.TITLES

@@ -7,7 +7,7 @@ import re
 
 from ..pipeline.drafts import DraftChair, DraftParty
 from ..reading import Reading, candidates, countries
-from ..reading.text import RANKS, TITLE_WORDS
+from ..reading.text import TITLES
 from .context import LED, MET, SPEECH_LEMMAS, TAKING_PART, demoted, earlier_event, inside_entity, leading_role, sentence_lemmas
 from .names import TRAILING, full_name, function_word, person_problem, same_office, same_person, strip_title, title_in
 from .reasons import Reason
@@ -33,7 +33,7 @@ def not_a_person(reading: Reading, name: str, spans: list[tuple[int, int]]) -> R
     return Reason.NOT_SHOWN_A_PERSON
 
 
-_TITLES = (RANKS | TITLE_WORDS) - {"the", "his", "her"}
+_TITLES = TITLES - {"his", "her"}  # the honorific of 'His Excellency', not 'his' before a name
 
 
 def _title_word(word: str) -> bool:

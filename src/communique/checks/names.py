@@ -9,7 +9,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from ..reading import Reading, countries, lexicon, nlp
-from ..reading.text import HONORIFICS, RANKS, TITLE_WORDS, normalise
+from ..reading.text import HONORIFICS, TITLES, normalise
 from .context import is_place
 from .reasons import Reason
 
@@ -17,6 +17,9 @@ POSSESSIVE = re.compile(r"[’']s$")
 
 
 TRAILING = re.compile(r"[\s,;:.!?\"'\u2019\u201d)]+$")
+
+
+_HINT_TITLES = lexicon.words("hint_titles")  # a selection of the titles (TITLES): see the file
 
 
 def people_in(reading: Reading) -> list[str]:
@@ -36,7 +39,7 @@ def people_in(reading: Reading) -> list[str]:
             seen.setdefault(normalise(name), name)
 
     def tokens(n: str) -> set[str]:
-        return {w for w in re.findall(r"\w+", normalise(n)) if w not in RANKS}
+        return {w for w in re.findall(r"\w+", normalise(n)) if w not in _HINT_TITLES}
 
     names = list(dict.fromkeys(full_name(reading, n) for n in seen.values()))
     names = [n for n in names if not any(len(m) > len(n) and tokens(n) <= tokens(m) for m in names)]
@@ -52,7 +55,7 @@ def function_word(reading: Reading, word: str) -> bool:
 def strip_title(reading: Reading, phrase: str) -> str:
     """A person's name without the title written before it: 'Pakistan Foreign Minister Bilawal Bhutto
     Zardari' -> 'Bilawal Bhutto Zardari', 'Minister of Defence J\u00fcri Luik' -> 'J\u00fcri Luik'. Leading words
-    are dropped while they are ranks, countries or common English words (the pipeline's WordNet index),
+    are dropped while they are titles, countries or common English words (the pipeline's WordNet index),
     and only if what is left is two words or more, or a name the article also uses on its own: 'Park
     Min-soo' keeps 'Park'."""
     words = POSSESSIVE.sub("", phrase.strip()).split()
@@ -63,13 +66,13 @@ def strip_title(reading: Reading, phrase: str) -> str:
 
     def titleish(word: str) -> bool:
         parts = [p.strip(".,()").casefold() for p in word.split("-")]
-        return all(p in RANKS or p in nouns or p.removesuffix("s") in nouns or p in adjectives or countries.canonical(p) is not None
+        return all(p in TITLES or p in nouns or p.removesuffix("s") in nouns or p in adjectives or countries.canonical(p) is not None
                    for p in parts if p)
 
     people = {normalise(POSSESSIVE.sub("", e.text)) for e in reading.analysis.of("PERSON")}
     cut = 0
     while cut < len(words) - 1 and titleish(words[cut]):
-        if normalise(" ".join(words[cut:])) in people and words[cut].strip(".,").casefold() not in RANKS | TITLE_WORDS:
+        if normalise(" ".join(words[cut:])) in people and words[cut].strip(".,").casefold() not in TITLES:
             break  # 'Ram Nath Adhikari' is a person's whole name, though 'ram' is an English word
         cut += 1
     while cut > 0:
@@ -86,9 +89,9 @@ def nested(wa: set[str], wb: set[str]) -> bool:
 
 
 def same_person(a: str, b: str) -> bool:
-    """Two forms of one name: the words of one, ranks and honorifics aside, are all words of the other
+    """Two forms of one name: the words of one, titles aside, are all words of the other
     ('Prince Abdulaziz' and 'Abdulaziz bin Salman'; not 'Ajay Kumar' and 'Dinesh Kumar')."""
-    offices = RANKS | TITLE_WORDS
+    offices = TITLES | {"the"}
     return nested({w for w in normalise(a).split() if w not in offices}, {w for w in normalise(b).split() if w not in offices})
 
 

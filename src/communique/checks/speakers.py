@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..pipeline.drafts import DraftParty
 from ..reading import Reading, candidates, countries, lexicon, nlp
-from ..reading.text import RANKS, TITLE_WORDS
+from ..reading.text import TITLES
 from .context import SPEECH_LEMMAS
 from .names import BODY_HEADS, POSSESSIVE, TRAILING, full_name, strip_title
 from .reasons import Reason
@@ -80,7 +80,7 @@ def clean_speaker(reading: Reading, speaker: str | None) -> str | None:
             speaker = POSSESSIVE.sub("", people[0].text)
     last = speaker.split()[-1].casefold().removesuffix("s")
     nouns, _ = nlp.common_words()
-    if last in nouns and last in BODY_HEADS | RANKS | TITLE_WORDS | {"spokesperson", "spokesman", "spokeswoman", "statement"}:
+    if last in nouns and last in BODY_HEADS | TITLES | {"statement"}:
         return speaker  # a body, an office or a document ('Israel's Defense Ministry'), not a person's name
     if speaker[:1].isupper() and not speaker.casefold().startswith("the "):
         speaker = strip_title(reading, speaker)
