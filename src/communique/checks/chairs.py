@@ -7,12 +7,13 @@ import re
 
 from ..pipeline.drafts import DraftChair, DraftParty
 from ..reading import Reading, candidates, countries, nlp
-from ..reading.text import RANKS, TITLE_WORDS
+from ..reading.text import TITLES
 from .context import LED, MET, SPEECH_LEMMAS, TAKING_PART, demoted, earlier_event, inside_entity, leading_role, sentence_lemmas
 from .names import TRAILING, full_name, function_word, person_problem, same_office, same_person, strip_title, title_in
+from .reasons import Reason
 
 
-def not_a_person(reading: Reading, name: str, spans: list[tuple[int, int]]) -> str | None:
+def not_a_person(reading: Reading, name: str, spans: list[tuple[int, int]]) -> Reason | None:
     """Why nothing shows ``name`` to be a person's name, or None. A name is words that start with a
     capital (or lower-case particles such as 'bin', 'van'), not capitals only (a dateline), and not
     ending in a title or rank ('Joint Chief', 'State Councilor'). A person is then shown by spaCy (a
@@ -20,21 +21,21 @@ def not_a_person(reading: Reading, name: str, spans: list[tuple[int, int]]) -> s
     ('Gen. Irabor', 'Minister Luik')."""
     words = [w for w in re.split(r"\s+", name) if w]
     if not words or not all(w[:1].isupper() or w[:1].islower() and not function_word(reading, w) for w in words):
-        return "not a person's name: its words do not start with capitals"
+        return Reason.NOT_CAPITALISED
     if len(words) >= 2 and all(w.isupper() and len(w) > 3 for w in words):
-        return "not a person's name: capitals only, as in a dateline"
+        return Reason.CAPITALS_ONLY
     if _title_word(words[-1]):
-        return "not a person's name: it ends in a title or rank"
+        return Reason.ENDS_IN_TITLE
     if spans and all(_inside_a_word(reading.text, a, b) for a, b in spans):
-        return "not a person's name: part of a longer word"
+        return Reason.PART_OF_A_WORD
     nouns, adjectives = nlp.common_words()
     if len(words) == 1 and (words[0].casefold() in nouns or words[0].casefold() in adjectives):
-        return "not a person's name: one common English word"  # spaCy's small model tags some as PERSON
+        return Reason.COMMON_WORD  # spaCy's small model tags some as PERSON
     if len(words) >= 2 and any("PERSON" in {e.label for e in reading.analysis.entities if e.start <= a and b <= e.end} for a, b in spans):
         return None
     if any(_titled(reading, a, b) for a, b in spans):
         return None
-    return "not shown to be a person: no PERSON entity over the name and no title or rank before it"
+    return Reason.NOT_SHOWN_A_PERSON
 
 
 def _cuts_a_word(text: str, start: int, end: int) -> bool:
@@ -48,7 +49,7 @@ def _inside_a_word(text: str, start: int, end: int) -> bool:
             or start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha())
 
 
-_TITLES = (RANKS | TITLE_WORDS) - {"the", "his", "her"}
+_TITLES = TITLES - {"his", "her"}  # the honorific of 'His Excellency', not 'his' before a name
 
 
 def _title_word(word: str) -> bool:
@@ -80,16 +81,16 @@ def _titled(reading: Reading, start: int, end: int) -> bool:
     return office is not None and any(_title_word(w) for w in re.split(r"[\s-]+", office))
 
 
-def not_leading(reading: Reading, mentions: list[tuple[int, int]]) -> str | None:
+def not_leading(reading: Reading, mentions: list[tuple[int, int]]) -> Reason | None:
     """Why the article shows this person in no leading role, or None. It shows it only by evidence: every
     mention is in a sentence about an earlier event, or names the person as the one met, visited or
     called on. Where nothing shows that, the model's answer stands."""
     if mentions and all(earlier_event(reading, a) for a, _ in mentions):
-        return "named only about another, earlier event"
+        return Reason.EARLIER_EVENT
     if mentions and all(demoted(reading, a, b) or earlier_event(reading, a) for a, b in mentions):
-        return "named only as the one met, visited or called on"
+        return Reason.ONLY_MET
     if mentions and all(_quoting(reading, a) for a, _ in mentions) and not _one_of_the_sides(reading, mentions):
-        return "named only as the speaker of quotations"
+        return Reason.ONLY_SPEAKER
     return None
 
 
@@ -132,7 +133,7 @@ def leaders(reading: Reading, people: list[str]) -> list[str]:
     return found
 
 
-def check_chair(reading: Reading, raw: str, parties: list[DraftParty]) -> tuple[DraftChair | None, str | None]:
+def check_chair(reading: Reading, raw: str, parties: list[DraftParty]) -> tuple[DraftChair | None, Reason | None]:
     raw = TRAILING.sub("", raw.strip())
     name = full_name(reading, strip_title(reading, raw))
     rank = raw[: len(raw) - len(name)].strip() if raw.endswith(name) else ""
@@ -141,7 +142,7 @@ def check_chair(reading: Reading, raw: str, parties: list[DraftParty]) -> tuple[
         located = reading.grounder.locate(name, words=True)
         if (located is None or located.alignment.value == "fuzzy" and located.score < 95 or not reading.usable(located.start, located.end)
                 or _cuts_a_word(reading.text, located.start, located.end)):
-            return None, "this name is not in the article (outside sentences addressed to readers or tools)"
+            return None, Reason.NAME_NOT_IN_USABLE_TEXT
         name, spans = located.text, [(located.start, located.end)]
     if (why := person_problem(reading, name, spans) or not_a_person(reading, name, spans)) is not None:
         return None, why

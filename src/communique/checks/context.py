@@ -5,22 +5,20 @@ from __future__ import annotations
 
 import re
 
-from ..reading import Reading
+from ..reading import Reading, lexicon
 
-#: Lemmas that say someone led a meeting or a side: chaired, co-chaired, presided, led, headed, signed.
-LED = {"chair", "co-chair", "cochair", "chairperson", "chairman", "chairwoman", "co-chairman", "preside", "lead", "head",
-        "sign", "signatory", "signature", "signing", "co-sign", "helm",
-        # inflections the small pipeline leaves unlemmatised ('co-chairing' as a noun)
-        "chairing", "chaired", "presiding", "presided", "leading", "led", "heading", "headed", "signed", "signatories"}
+#: Lemmas that say someone led a meeting or a side: chaired, co-chaired, presided, led, headed, signed
+#: (with the forms the small pipeline leaves unlemmatised: 'co-chairing' as a noun).
+LED = lexicon.words("leading_words")
 
 
 #: Looser: met, held talks, hosted, represented, visited (heads of side who met, where no one is said to lead).
-MET = LED | {"meet", "talk", "host", "represent", "visit"}
+MET = LED | lexicon.words("meeting_words")
 
 
 #: Prepositions that make a person the one met, called on or visited, not a side's head ('called on X',
 #: 'an interaction with X', 'a summit between X and Y'), unless their head is itself a leading word.
-_DEMOTING = {"with", "on", "upon"}
+_DEMOTING = lexicon.words("demoting_prepositions")
 
 
 def sentence_lemmas(reading: Reading, start: int) -> set[str]:
@@ -51,7 +49,7 @@ def demoted(reading: Reading, start: int, end: int) -> bool:
     return False
 
 
-def leading_role(reading: Reading, spans: list[tuple[int, int]], lemmas: set[str] = MET) -> bool:
+def leading_role(reading: Reading, spans: list[tuple[int, int]], lemmas: frozenset[str] = MET) -> bool:
     """Some mention of the person is in a sentence that says someone led, chaired, signed or met, not
     as the one met or called on, and not in a sentence about an earlier year's event."""
     return any(sentence_lemmas(reading, a) & lemmas and not demoted(reading, a, b) and not _background(reading, a) for a, b in spans)
@@ -95,11 +93,10 @@ def earlier_event(reading: Reading, start: int) -> bool:
 
 #: Words of taking part: a party is named in the opening paragraph, or in a sentence with one of these
 #: (met, held talks, signed, agreed, delegations, representatives, participated, co-chaired ...).
-TAKING_PART = MET | {"agree", "delegation", "representative", "participate", "attend", "counterpart", "bilateral",
-                       "trilateral", "dialogue", "consultation", "sides", "side", "partner", "commission", "committee"}
+TAKING_PART = MET | lexicon.words("taking_part_words")
 
 
-_THE_MEETING = {"meeting", "talk", "session", "commission", "committee", "consultation", "dialogue", "visit", "conference", "summit"}
+_THE_MEETING = lexicon.words("meeting_nouns")
 
 
 def taking_part(reading: Reading, spans: list[tuple[int, int]], lede: set[str] | None = None) -> bool:
@@ -156,8 +153,5 @@ def only_earlier(reading: Reading, spans: list[tuple[int, int]]) -> bool:
     return bool(spans) and all(earlier_event(reading, a) for a, _ in spans)
 
 
-SPEECH_LEMMAS = {
-    "say", "state", "add", "tell", "declare", "stress", "express", "note", "describe", "call", "urge", "emphasize",
-    "emphasise", "tweet", "write", "announce", "insist", "remark", "comment", "argue", "warn", "affirm", "assert",
-    "reaffirm", "hail", "highlight", "read", "continue", "explain", "agree", "pledge", "promise", "vow", "welcome",
-}
+#: Verbs of saying (lemmas): the subject of one is a quotation's speaker.
+SPEECH_LEMMAS = lexicon.words("speech_verbs")

@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 
 from ..pipeline.drafts import DraftDomain
-from ..reading import Reading, candidates, countries, nlp, phrases
+from ..reading import Reading, candidates, countries, lexicon, nlp, phrases
 from ..reading.text import normalise
 from ..schema.v1 import DomainLabel, Rejection
 from .context import only_earlier
 from .names import TRAILING, nested
+from .reasons import Reason
 
-_GENERIC = {"cooperation", "co-operation", "relations", "ties", "partnership", "bilateral relations", "bilateral cooperation",
-            "collaboration", "bilateral ties", "areas", "fields", "issues", "matters"}
+_GENERIC = lexicon.words("generic_fields")  # cooperation itself: too general to be a field
 
 
 def domain_label(wording: str) -> DomainLabel:
@@ -71,11 +71,11 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
         wording = ground_field(reading, raw)
         spans = field_spans(reading, wording) if wording is not None else []
         if wording is None:
-            refused.append(Rejection(field="domains", value=raw, reason="not worded in the article (or too general)"))
+            refused.append(Rejection(field="domains", value=raw, reason=Reason.NOT_WORDED))
         elif only_earlier(reading, spans):
-            refused.append(Rejection(field="domains", value=raw, reason=_EARLIER))
+            refused.append(Rejection(field="domains", value=raw, reason=Reason.EARLIER_EVENT))
         elif spans and all(phrases.part_of_a_name(doc, a, b) or phrases.names_who_takes_part(doc, a, b) for a, b in spans):
-            refused.append(Rejection(field="domains", value=raw, reason=_PARTY_WORDS))
+            refused.append(Rejection(field="domains", value=raw, reason=Reason.PARTY_WORDS))
         elif all(normalise(d.wording) != normalise(wording) for d in domains):
             domains.append(DraftDomain(label=domain_label(wording), wording=wording))
 
@@ -88,9 +88,9 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
             continue
         where = reading.occurrences(m.wording)
         if only_earlier(reading, where):
-            refused.append(Rejection(field="domains", value=m.wording, reason=_EARLIER))
+            refused.append(Rejection(field="domains", value=m.wording, reason=Reason.EARLIER_EVENT))
         elif all(phrases.in_a_name(doc, a, b) or phrases.names_who_takes_part(doc, a, b) for a, b in where):
-            refused.append(Rejection(field="domains", value=m.wording, reason=_PARTY_WORDS))
+            refused.append(Rejection(field="domains", value=m.wording, reason=Reason.PARTY_WORDS))
         elif not any(a < e and s < b for s, e in where for a, b in taken):
             domains.append(DraftDomain(label=m.label, wording=m.wording))
     domains += [DraftDomain(label=domain_label(w), wording=w) for w in field_phrases(reading, accepted, [d.wording for d in domains])]
@@ -102,7 +102,7 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
     for d in list(domains):
         if d.label is DomainLabel.other and umbrella(reading, d.wording, [o.wording for o in domains if o is not d]):
             domains.remove(d)
-            refused.append(Rejection(field="domains", value=d.wording, reason="an umbrella over fields listed in their own right"))
+            refused.append(Rejection(field="domains", value=d.wording, reason=Reason.UMBRELLA))
     return domains, refused
 
 
@@ -182,7 +182,7 @@ def field_spans(reading: Reading, wording: str) -> list[tuple[int, int]]:
 
 # Words that introduce examples of what comes before them ('efforts like patrols', 'areas such as
 # energy'): the phrase before them is an umbrella over the examples.
-_EXAMPLE_MARKERS = {"including", "like", "especially", "particularly", "notably", "namely"}
+_EXAMPLE_MARKERS = lexicon.words("example_markers")
 
 
 def umbrella(reading: Reading, wording: str, others: list[str]) -> bool:
@@ -205,12 +205,6 @@ def umbrella(reading: Reading, wording: str, others: list[str]) -> bool:
         if not marker or not any(doc[i].idx <= s < end for o in others for s, _ in reading.occurrences(o)):
             return False
     return bool(spans)
-
-
-_EARLIER = "named only about another, earlier event"
-
-
-_PARTY_WORDS = "named only in a name, or in words for who takes part"
 
 
 _VERB_TAGS = {"VB", "VBG", "VBP", "VBZ", "VBD"}

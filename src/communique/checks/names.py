@@ -8,14 +8,18 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from ..reading import Reading, countries, nlp
-from ..reading.text import HONORIFICS, RANKS, TITLE_WORDS, normalise
+from ..reading import Reading, countries, lexicon, nlp
+from ..reading.text import HONORIFICS, TITLES, normalise
 from .context import is_place
+from .reasons import Reason
 
 POSSESSIVE = re.compile(r"[’']s$")
 
 
 TRAILING = re.compile(r"[\s,;:.!?\"'\u2019\u201d)]+$")
+
+
+_HINT_TITLES = lexicon.words("hint_titles")  # a selection of the titles (TITLES): see the file
 
 
 def people_in(reading: Reading) -> list[str]:
@@ -35,7 +39,7 @@ def people_in(reading: Reading) -> list[str]:
             seen.setdefault(normalise(name), name)
 
     def tokens(n: str) -> set[str]:
-        return {w for w in re.findall(r"\w+", normalise(n)) if w not in RANKS}
+        return {w for w in re.findall(r"\w+", normalise(n)) if w not in _HINT_TITLES}
 
     names = list(dict.fromkeys(full_name(reading, n) for n in seen.values()))
     names = [n for n in names if not any(len(m) > len(n) and tokens(n) <= tokens(m) for m in names)]
@@ -51,7 +55,7 @@ def function_word(reading: Reading, word: str) -> bool:
 def strip_title(reading: Reading, phrase: str) -> str:
     """A person's name without the title written before it: 'Pakistan Foreign Minister Bilawal Bhutto
     Zardari' -> 'Bilawal Bhutto Zardari', 'Minister of Defence J\u00fcri Luik' -> 'J\u00fcri Luik'. Leading words
-    are dropped while they are ranks, countries or common English words (the pipeline's WordNet index),
+    are dropped while they are titles, countries or common English words (the pipeline's WordNet index),
     and only if what is left is two words or more, or a name the article also uses on its own: 'Park
     Min-soo' keeps 'Park'."""
     words = POSSESSIVE.sub("", phrase.strip()).split()
@@ -62,13 +66,13 @@ def strip_title(reading: Reading, phrase: str) -> str:
 
     def titleish(word: str) -> bool:
         parts = [p.strip(".,()").casefold() for p in word.split("-")]
-        return all(p in RANKS or p in nouns or p.removesuffix("s") in nouns or p in adjectives or countries.canonical(p) is not None
+        return all(p in TITLES or p in nouns or p.removesuffix("s") in nouns or p in adjectives or countries.canonical(p) is not None
                    for p in parts if p)
 
     people = {normalise(POSSESSIVE.sub("", e.text)) for e in reading.analysis.of("PERSON")}
     cut = 0
     while cut < len(words) - 1 and titleish(words[cut]):
-        if (normalise(" ".join(words[cut:])) in people and words[cut].strip(".,").casefold() not in RANKS | TITLE_WORDS
+        if (normalise(" ".join(words[cut:])) in people and words[cut].strip(".,").casefold() not in TITLES
                 and countries.canonical(words[cut]) is None):
             break  # 'Ram Nath Adhikari' is a person's whole name, though 'ram' is an English word (a country's
             # name is not: 'Ambassador to Cyprus Liu Yantao', tagged as one person)
@@ -87,9 +91,9 @@ def nested(wa: set[str], wb: set[str]) -> bool:
 
 
 def same_person(a: str, b: str) -> bool:
-    """Two forms of one name: the words of one, ranks and honorifics aside, are all words of the other
+    """Two forms of one name: the words of one, titles aside, are all words of the other
     ('Prince Abdulaziz' and 'Abdulaziz bin Salman'; not 'Ajay Kumar' and 'Dinesh Kumar')."""
-    offices = RANKS | TITLE_WORDS
+    offices = TITLES | {"the"}
     return nested({w for w in normalise(a).split() if w not in offices}, {w for w in normalise(b).split() if w not in offices})
 
 
@@ -117,6 +121,9 @@ def entity_labels(reading: Reading, start: int, end: int) -> set[str]:
 
 
 _OFFICE_TAGS = {"PROPN", "NOUN", "ADJ", "PART"}  # words an office before a name is made of ('Germany's Interior Minister')
+
+
+_OFFICE_LINKS = lexicon.words("office_links")  # 'Minister of Defence', 'Joint Secretary (Gulf)'
 
 
 _NOT_OFFICE = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERSON", "MONEY", "QUANTITY", "PERCENT"}
@@ -163,9 +170,6 @@ def _office_run(reading: Reading, end: int, owner: int) -> Any:
     if not len(words) or not any(t.pos_ in ("NOUN", "PROPN") for t in words) or words.root.tag_ in ("NNS", "NNPS"):
         return None
     return words
-
-
-_OFFICE_LINKS = {"of", "for", "in", "at", "to", "on", "the", "-", "(", ")"}  # 'Joint Secretary (Gulf)
 
 
 def office_before(reading: Reading, start: int, end: int) -> str | None:
@@ -254,22 +258,12 @@ def same_office(reading: Reading, a: str | None, b: str | None) -> bool:
     return all(any(fuzz.ratio(x, y) >= 80 for y in rb) for x in ra) and all(any(fuzz.ratio(x, y) >= 80 for x in ra) for y in rb)
 
 
-#: Head nouns of bodies: 'Joint Technical Working Group', 'Trade Policy Committee', 'Abraham Accords'.
-BODY_HEADS = {
-    "group", "committee", "commission", "council", "ministry", "department", "office", "agency", "force", "army",
-    "navy", "accord", "agreement", "organisation", "organization", "secretariat", "union", "bank", "fund", "institute",
-    "centre", "center", "college", "university", "court", "parliament", "assembly", "government", "corporation", "meeting",
-    "company", "forum", "mechanism", "dialogue", "treaty", "alliance", "board", "authority", "service", "guard",
-}
+#: Head nouns of bodies ('Joint Technical Working Group') and of place names ('Lusaka Province').
+BODY_HEADS = lexicon.words("body_heads")
+PLACE_HEADS = lexicon.words("place_heads")
 
 
-#: Head nouns of place names: 'Chattogram Naval Area', 'Lusaka Province'.
-PLACE_HEADS = {"area", "region", "district", "province", "command", "zone", "state", "city", "county", "island", "sea",
-                "ocean", "river", "port", "base", "station", "airport", "square", "street", "road", "hall", "palace",
-                "house", "building", "resort", "hotel", "centre", "center", "valley", "coast"}
-
-
-def person_problem(reading: Reading, name: str, spans: list[tuple[int, int]]) -> str | None:
+def person_problem(reading: Reading, name: str, spans: list[tuple[int, int]]) -> Reason | None:
     """Why ``name`` is not a person's name, or None. A body ('Joint Working Group') and an office
     ('Deputy Minister of Defence') end in, or consist of, common English words; a personal name does
     not, unless spaCy tags it as a person."""
@@ -280,18 +274,18 @@ def person_problem(reading: Reading, name: str, spans: list[tuple[int, int]]) ->
     if len(words) == 1 and spans and all(is_place(reading, a, b) for a, b in spans):
         # The small pipeline tags some places as people ('met in Goa'); a one-word name the article only
         # ever gives as where something happened is a place.
-        return "a place, not a person"
+        return Reason.A_PLACE
     if "PERSON" in labels:
         return None
     nouns, adjectives = nlp.common_words()
     common = [w in nouns or w.removesuffix("s") in nouns or w in adjectives or w in {"of", "for", "and", "the", "on", "in"}
               or countries.canonical(w) is not None for w in words]
     if words and (words[-1] in BODY_HEADS or words[-1].removesuffix("s") in BODY_HEADS or labels & {"LAW", "EVENT", "FAC"} and common[-1]):
-        return "an organisation, not a person"
+        return Reason.AN_ORGANISATION
     if len(words) == 1 and countries.canonical(name):
-        return "a country, not a person"
+        return Reason.A_COUNTRY
     if words and all(common):
-        return "a title or office, not a person's name"
+        return Reason.A_TITLE
     return None
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..pipeline.drafts import DraftParty
-from ..reading import Reading, candidates, countries, nlp
-from ..reading.text import RANKS, TITLE_WORDS
+from ..reading import Reading, candidates, countries, lexicon, nlp
+from ..reading.text import TITLES
 from .context import SPEECH_LEMMAS
 from .names import BODY_HEADS, POSSESSIVE, TRAILING, full_name, strip_title
+from .reasons import Reason
 
 
 def _speech_in_sentence(reading: Reading, quote: candidates.QuoteCandidate) -> bool:
@@ -22,7 +23,7 @@ def _speech_in_sentence(reading: Reading, quote: candidates.QuoteCandidate) -> b
     )
 
 
-def not_a_quotation(reading: Reading, quote: candidates.QuoteCandidate) -> str | None:
+def not_a_quotation(reading: Reading, quote: candidates.QuoteCandidate) -> Reason | None:
     """Why a pair of quotation marks holds no quotation: a scare-quoted word or short phrase, a name or
     a title in quotation marks, with no verb of saying in its sentence. None when it may be a quote."""
     if quote.strong_cue:
@@ -31,7 +32,7 @@ def not_a_quotation(reading: Reading, quote: candidates.QuoteCandidate) -> str |
     title_like = all(w[:1].isupper() or w.casefold() in {"of", "for", "and", "the", "a", "an", "to", "in", "on"} for w in words)
     if len(words) <= 3 or (title_like and len(words) <= 12 and not quote.text.rstrip().endswith((".", ",", "!", "?"))):
         if not _speech_in_sentence(reading, quote):
-            return "a scare-quoted phrase, name or title, not a quotation of anyone"
+            return Reason.SCARE_QUOTES
     return None
 
 
@@ -58,6 +59,9 @@ def head_phrase(reading: Reading, start: int, end: int) -> str:
     return TRAILING.sub("", reading.text[max(start, head.start_char) : head.end_char]) if len(head) else reading.text[start:end]
 
 
+_NO_SPEAKER = lexicon.words("no_speaker")
+
+
 def clean_speaker(reading: Reading, speaker: str | None) -> str | None:
     """The speaker as the article gives it in full, with no trailing words: a person entity inside the
     phrase wins ('Foreign Ministry official Oded Joseph yesterday' -> 'Oded Joseph'), a surname becomes
@@ -65,7 +69,7 @@ def clean_speaker(reading: Reading, speaker: str | None) -> str | None:
     if not speaker:
         return None
     speaker = TRAILING.sub("", speaker.strip())
-    if speaker.casefold() in {"unknown", "none", "n/a", "not specified", "unspecified", ""}:
+    if not speaker or speaker.casefold() in _NO_SPEAKER:
         return None
     spans = reading.occurrences(speaker)
     if spans and (head := head_phrase(reading, *spans[0])) != speaker:
@@ -76,7 +80,7 @@ def clean_speaker(reading: Reading, speaker: str | None) -> str | None:
             speaker = POSSESSIVE.sub("", people[0].text)
     last = speaker.split()[-1].casefold().removesuffix("s")
     nouns, _ = nlp.common_words()
-    if last in nouns and last in BODY_HEADS | RANKS | TITLE_WORDS | {"spokesperson", "spokesman", "spokeswoman", "statement"}:
+    if last in nouns and last in BODY_HEADS | TITLES | {"statement"}:
         return speaker  # a body, an office or a document ('Israel's Defense Ministry'), not a person's name
     if speaker[:1].isupper() and not speaker.casefold().startswith("the "):
         speaker = strip_title(reading, speaker)
@@ -93,7 +97,7 @@ def speaker_party(speaker: str | None, parties: list[DraftParty]) -> str | None:
     return None
 
 
-_PRONOUNS = {"he", "she", "it", "they", "we", "i", "this", "which", "who"}
+_PRONOUNS = lexicon.words("pronouns")
 
 
 @dataclass(frozen=True)

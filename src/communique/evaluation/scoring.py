@@ -40,6 +40,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from ..reading.text import HONORIFICS, RANKS
 from ..schema.v1 import Summary
 
 FIELDS = ("parties", "chairs", "domains", "quotes", "quotes_e2e")
@@ -52,10 +53,7 @@ _QUOTE_MARKS = str.maketrans({c: "'" for c in "\u2018\u2019\u201a\u201b`\u00b4"}
 _SPAN_MARKS = str.maketrans(
     {c: "'" for c in "\u2018\u2019\u201a\u201b\u2032`\u00b4"} | {c: '"' for c in "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"}
 )
-_HONORIFICS = {
-    "mr", "mrs", "ms", "dr", "prof", "sir", "dame", "general", "gen", "lieutenant", "lt", "colonel", "col",
-    "major", "maj", "admiral", "adm", "brigadier", "captain", "capt", "his", "her", "excellency", "hon",
-}
+_RANKS_HONORIFICS = RANKS | HONORIFICS  # removed from the front of names; offices ('Minister') are kept
 _ARTICLES = {"the", "a", "an"}
 
 
@@ -68,7 +66,7 @@ def normalise(text: str | None) -> str:
 
 def normalise_name(text: str | None) -> str:
     words = normalise(text).split()
-    while len(words) > 1 and (words[0] in _HONORIFICS or words[0] in _ARTICLES):
+    while len(words) > 1 and (words[0] in _RANKS_HONORIFICS or words[0] in _ARTICLES):
         words = words[1:]
     return " ".join(words)
 

@@ -15,6 +15,7 @@ from functools import cached_property
 from rapidfuzz import fuzz
 
 from ..schema.v1 import Alignment, Chair, Domain, Event, Party, Quote, QuoteKind, Rejection, Span
+from ..checks.reasons import Reason
 from ..reading.candidates import CHAIR_WORDS
 from .drafts import Draft, DraftChair
 from ..reading.text import normalise, normalise_with_map, split_title
@@ -146,7 +147,7 @@ def ground(article: str, draft: Draft) -> Grounded:
     rejected: list[Rejection] = list(draft.rejected)
     warnings: list[str] = list(draft.warnings)
 
-    def reject(field: str, value: str, reason: str) -> None:
+    def reject(field: str, value: str, reason: Reason) -> None:
         rejected.append(Rejection(field=field, value=value, reason=reason))
 
     parties: list[Party] = []
@@ -161,7 +162,7 @@ def ground(article: str, draft: Draft) -> Grounded:
         if not mentions and (span := g.locate(name, words=True)):
             mentions = [span]
         if not mentions:
-            reject("parties", name, "not named in the article")
+            reject("parties", name, Reason.NOT_NAMED)
             continue
         parties.append(Party(name=name, kind=p.kind, mentions=mentions))
 
@@ -185,7 +186,7 @@ def ground(article: str, draft: Draft) -> Grounded:
         if span is None and draft.checked:  # 'drug trafficking' in 'drug and human trafficking'
             span = g.locate_words(d.wording)
         if span is None:
-            reject("domains", f"{d.label.value}: {d.wording}", "this wording is not in the article")
+            reject("domains", f"{d.label.value}: {d.wording}", Reason.WORDING_NOT_IN_ARTICLE)
             continue
         domains.append(Domain(label=d.label, wording=d.wording if draft.checked else span.text, span=span))
 
@@ -199,7 +200,7 @@ def ground(article: str, draft: Draft) -> Grounded:
         else:
             span = g.locate(text)
         if span is None or span.alignment == Alignment.fuzzy and span.score < 95:
-            reject("quotes", q.text, "not found verbatim in the article")
+            reject("quotes", q.text, Reason.NOT_VERBATIM)
             continue
         if any(span.start == x.span.start and span.end == x.span.end for x in quotes if x.span):
             continue  # the same quotation twice
@@ -235,7 +236,7 @@ def check_chair(g: Grounder, chair: DraftChair) -> Rejection | None:
     if not spans:
         span = g.locate(name, words=True)
         if span is None or span.alignment == Alignment.fuzzy and span.score < 95:
-            return Rejection(field="chairs", value=chair.name, reason="this name is not in the article")
+            return Rejection(field="chairs", value=chair.name, reason=Reason.NAME_NOT_IN_ARTICLE)
         spans = [span]
     text = g.article
     for span in spans:
@@ -243,7 +244,7 @@ def check_chair(g: Grounder, chair: DraftChair) -> Rejection | None:
         end = text.find("\n", span.end)
         if CHAIR_WORDS.search(text[start : end if end >= 0 else len(text)]):
             return None
-    return Rejection(field="chairs", value=chair.name, reason="the article does not say this person chaired or led the meeting")
+    return Rejection(field="chairs", value=chair.name, reason=Reason.NOT_SAID_TO_CHAIR)
 
 
 def quote_kind(article: str, span: Span) -> QuoteKind:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..schema.v1 import DomainLabel
+from . import lexicon
 from .text import ROLE_NOUNS
 
 _OPEN_DOUBLE = {"\u201c": "\u201d", "\u00ab": "\u00bb", "\u201e": "\u201c"}
@@ -158,10 +159,9 @@ def _close(stack: list[_Open], found: list[tuple[int, int, int, int]], i: int, *
 
 # -- speech cues ----------------------------------------------------------------------------------
 
-SPEECH_VERBS = (
-    "said|says|say|stated|states|added|adds|continued|told|tweeted|wrote|writes|noted|explained|declared|"
-    "announced|stressed|emphasised|emphasized|insisted|remarked|commented|argued|warned|affirmed|asserted"
-)
+#: The written forms of the verbs of saying the cues match, as a regular-expression alternation
+#: ('said|says|say|stated|...'): ``lexicon/speech_verbs.txt``, the forms after each lemma, in order.
+SPEECH_VERBS = "|".join(form for forms in lexicon.table("speech_verbs").values() for form in forms.split())
 _WORDS = r"(?:[^\s\"\u201c\u201d\u00ab\u00bb.;:!?]+\s+){0,7}?[^\s\"\u201c\u201d\u00ab\u00bb.;:!?]+"
 _AFTER = re.compile(rf"^[\s,\u2014\u2013-]*(?P<who>{_WORDS})\s+(?:{SPEECH_VERBS})\b")
 _AFTER_INVERTED = re.compile(rf"^[\s,\u2014\u2013-]*(?:{SPEECH_VERBS})\s+(?P<who>[^.;:!?\n]{{2,120}})")
@@ -170,7 +170,9 @@ _SUBJECT_VERB = re.compile(rf"^(?P<who>{_WORDS})\s+(?:{SPEECH_VERBS})\b")
 _DESCRIBED = re.compile(r"^(?P<who>[^.;!?\n]{2,160}?)\s+(?:described|called|termed|characteri[sz]ed)\b[^.]*?\bas\s*$")
 _NAME_SAYS = re.compile(rf"(?P<who>[A-Z][\w\u2019'-]*(?:\s+[A-Z][\w\u2019'-]*)+)\s+(?:{SPEECH_VERBS})\s*$")
 _SENTENCE_START = re.compile(r"[.!?]\s+|\n")
-_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "this", "that", "which", "who"}
+#: A cue's subject opening with a pronoun names no speaker: the pronouns checks/speakers.py resolves to
+#: an antecedent, and 'you' and 'that' ('that said'), which it does not.
+_PRONOUNS = lexicon.words("pronouns") | {"you", "that"}
 _CAP = r"[A-Z][\w\u2019'-]*"
 _FUNCTION_WORDS = r"(?:the|of|for|and|at|in|on|de|al|to|with|from|by|a|an)"
 # 'Riverside Athletic coach Marta Lindqvist': a lowercase role word, then a capitalised name at the end.
@@ -356,8 +358,7 @@ def mask(text: str, spans: list[tuple[int, int]], placeholder: str = INSTRUCTION
 
 _WORD = r"[A-Z](?:[\w-]|[\u2019'](?![sS]\b))*"
 _NAME_RUN = re.compile(rf"(?<![\w\u2019']){_WORD}(?:\s+(?:of|for|the|de|al)\s+{_WORD}|\s+(?:of the)\s+{_WORD}|\s+{_WORD})*")
-_SENTENCE_OPENERS = {"the", "this", "that", "then", "these", "those", "it", "they", "he", "she", "we", "in", "on",
-                     "at", "after", "before", "separately", "meanwhile", "however", "but", "and", "a", "an"}
+_SENTENCE_OPENERS = lexicon.words("sentence_openers")
 
 
 def find_names(text: str) -> list[str]:

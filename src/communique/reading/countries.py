@@ -15,30 +15,15 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BackendUnavailable
+from . import lexicon
 
 if TYPE_CHECKING:
     from .nlp import Analysis
 
 # Demonyms and adjectives country_converter 1.3.2 does not resolve, each to a name it does.
-_DEMONYMS = {
-    "american": "United States", "americans": "United States", "belgian": "Belgium", "british": "United Kingdom",
-    "burmese": "Myanmar", "canadian": "Canada", "chinese": "China", "congolese": "DR Congo", "cypriot": "Cyprus",
-    "danish": "Denmark", "dutch": "Netherlands", "emirati": "United Arab Emirates", "filipino": "Philippines",
-    "finnish": "Finland", "french": "France", "german": "Germany", "greek": "Greece", "honduran": "Honduras",
-    "hungarian": "Hungary", "irish": "Ireland", "ivorian": "Côte d'Ivoire", "korean": "South Korea",
-    "south korean": "South Korea", "laotian": "Laos", "maldivian": "Maldives", "malian": "Mali", "maltese": "Malta",
-    "mauritian": "Mauritius", "montenegrin": "Montenegro", "moroccan": "Morocco", "mozambican": "Mozambique",
-    "norwegian": "Norway", "philippine": "Philippines", "polish": "Poland", "saudi": "Saudi Arabia",
-    "ksa": "Saudi Arabia", "spanish": "Spain", "thai": "Thailand", "turkish": "Türkiye", "holland": "Netherlands",
-    "new zealander": "New Zealand",
-}
+_DEMONYMS = lexicon.table("demonyms")
 # Bodies that act as parties, with the short forms articles use.
-_BODIES = {
-    "eu": "European Union", "european union": "European Union", "nato": "NATO", "asean": "ASEAN",
-    "un": "United Nations", "united nations": "United Nations", "african union": "African Union",
-    "sco": "Shanghai Cooperation Organisation", "shanghai cooperation organisation": "Shanghai Cooperation Organisation",
-    "shanghai cooperation organization": "Shanghai Cooperation Organisation", "gcc": "Gulf Cooperation Council",
-}
+_BODIES = lexicon.table("bodies")
 BODY_NAMES = frozenset(_BODIES.values())
 _POSSESSIVE = re.compile(r"[’']s?$")
 

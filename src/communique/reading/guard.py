@@ -63,7 +63,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from . import candidates, nlp
+from . import candidates, lexicon, nlp
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -82,80 +82,35 @@ class Flag:
     reason: str
 
 
-# -- small lemma sets for the core concepts; every rule uses them through their role in the parse ----
+# -- small lemma sets for the core concepts (``lexicon/<name>.txt``); every rule uses them through their
+# role in the parse ----------------------------------------------------------------------------------
 
-_SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "yourselves", "thou", "thee", "thy", "y'all"})
-# People who read the text and programs that process it.
-_READERS = frozenset({
-    "reader", "readership", "summariser", "summarizer", "crawler", "scraper", "indexer", "aggregator",
-})
-_MACHINES = frozenset({
-    "tool", "model", "system", "software", "program", "programme", "algorithm", "engine", "agent", "app",
-    "application", "pipeline", "service", "machine", "computer", "assistant", "ai", "a.i.", "bot", "chatbot",
-    "llm", "gpt", "chatgpt", "script", "parser",
-})
-_AI_ALONE = frozenset({"ai", "a.i.", "llm", "gpt", "chatgpt", "bot", "chatbot"})  # an addressee on their own
-_AI_QUALIFIERS = frozenset({
-    "ai", "a.i.", "artificial", "llm", "language", "generative", "chat", "automated", "automatic", "automate",
-    "machine", "neural", "gpt", "chatbot", "bot",
-})
-# Reading or processing a text.
-_PROCESSING = frozenset({
-    "summary", "summarise", "summarize", "summarisation", "summarization", "summariser", "summarizer", "digest",
-    "scrape", "scraping", "crawl", "crawling", "parse", "parsing", "ingest", "ingestion", "index", "indexing",
-    "extraction", "extract", "condense", "paraphrase", "abstract", "tl;dr",
-})
+_SECOND_PERSON = lexicon.words("second_person")
+_READERS = lexicon.words("readers")  # people who read the text and programs that process it
+_MACHINES = lexicon.words("machines")
+_AI_ALONE = lexicon.words("ai_alone")  # an addressee on their own
+_AI_QUALIFIERS = lexicon.words("ai_qualifiers")
+_PROCESSING = lexicon.words("processing")  # reading or processing a text
 # Words for this very text ('this article'); the weak ones name it only as the object of reading
 # ('a model processing this document'), since 'this document' in a report is usually the agreement.
-_TEXT_NOUNS = frozenset({"article", "page", "text", "story", "passage", "paragraph", "webpage", "post", "excerpt"})
-_TEXT_NOUNS_WEAK = frozenset({
-    "document", "report", "item", "content", "section", "copy", "piece", "site", "feed", "dispatch", "material",
-})
-_TEXTS = frozenset({"article", "text", "story", "news", "page", "headline", "report", "document", "content"})
-_READ_VERBS = frozenset({
-    "read", "process", "handle", "analyse", "analyze", "scan", "see", "view", "load", "feed", "receive", "use",
-    "encounter", "consume", "ingest", "summarise", "summarize", "parse", "crawl", "scrape", "index", "extract",
-})
-_READING = frozenset({
-    "read", "skim", "parse", "crawl", "scrape", "index", "ingest", "summarise", "summarize", "digest", "condense",
-})
-_DEICTIC = frozenset({"this", "these", "following", "above", "below", "present", "current", "foregoing"})
-# What a program makes of the text, or tells a program.
-_META = frozenset({
-    "summary", "summarisation", "summarization", "digest", "output", "extraction", "instruction", "prompt",
-    "overview", "abstract", "answer", "response", "record", "field", "entry", "metadata", "json", "annotation",
-    "result", "recap", "synopsis", "rundown", "brief", "write-up", "tl;dr", "briefing", "bulletin", "roundup",
-    "newsletter", "version",
-})
-_GENERATED = frozenset({
-    "automated", "automate", "automatic", "machine", "generate", "generated", "ai", "a.i.", "llm", "model",
-    "bot", "tool", "ai-generated", "machine-generated", "computer-generated", "auto-generated", "algorithmic",
-})
-_MADE_BY_PROGRAM = frozenset({
-    "automated", "automate", "generate", "generated", "ai-generated", "machine-generated", "computer-generated",
-    "auto-generated",
-})
-_RULES = frozenset({"instruction", "prompt", "rule", "direction", "directive", "guideline", "guidance", "command"})
-_EARLIER = frozenset({"previous", "prior", "above", "earlier", "preceding", "original", "foregoing", "initial", "old"})
-_OVERRIDE = frozenset({"ignore", "disregard", "forget", "override", "bypass", "discard", "supersede", "overrule"})
-_VOID = frozenset({"void", "invalid", "obsolete", "null", "cancel", "supersede", "irrelevant", "outdated", "revoke"})
-_NOTICE = frozenset({
-    "note", "notice", "clarification", "correction", "update", "attention", "message", "memo", "reminder",
-    "warning", "advisory", "announcement", "disclaimer", "notification", "alert", "instruction", "directive",
-    "guidance", "request", "nb", "ps", "fyi", "attn", "addendum", "erratum", "caveat",
-})
-_DEONTIC_AUX = frozenset({"should", "must", "shall", "ought", "need"})
-_ASK = frozenset({
-    "ask", "request", "instruct", "advise", "remind", "tell", "inform", "notify", "require", "expect", "direct",
-    "order", "urge", "encourage", "invite", "beg", "command", "warn",
-})
-# What a program is told to do with the text (used with AI addressees, which are also news topics).
-_OUTPUT_VERBS = frozenset({
-    "list", "record", "report", "name", "treat", "consider", "describe", "state", "write", "output", "mention",
-    "include", "credit", "attribute", "return", "tag", "label", "mark", "note", "use", "give", "show", "present",
-    "summarise", "summarize", "ignore", "disregard", "know", "remember", "register", "enter", "put", "regard",
-})
-_KNOW = frozenset({"know", "note", "remember", "understand", "realise", "realize", "record", "bear"})
+_TEXT_NOUNS = lexicon.words("text_nouns")
+_TEXT_NOUNS_WEAK = lexicon.words("text_nouns_weak")
+_TEXTS = lexicon.words("texts")
+_READ_VERBS = lexicon.words("read_verbs")
+_READING = lexicon.words("reading_verbs")
+_DEICTIC = lexicon.words("deictic")
+_META = lexicon.words("meta")  # what a program makes of the text, or tells a program
+_GENERATED = lexicon.words("generated")
+_MADE_BY_PROGRAM = lexicon.words("made_by_program")
+_RULES = lexicon.words("rules")
+_EARLIER = lexicon.words("earlier")
+_OVERRIDE = lexicon.words("override_verbs")
+_VOID = lexicon.words("void")
+_NOTICE = lexicon.words("notices")
+_DEONTIC_AUX = lexicon.words("deontic")
+_ASK = lexicon.words("ask_verbs")
+_OUTPUT_VERBS = lexicon.words("output_verbs")  # what a program is told to do (with AI addressees, also news topics)
+_KNOW = lexicon.words("know_verbs")
 _FINITE = frozenset({"VBD", "VBZ", "MD"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "expl", "csubj", "csubjpass"})
 _COLONS = frozenset({":", "—", "–", "--", "―"})

@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from . import lexicon
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
@@ -88,7 +90,7 @@ def noun_lists(doc: Doc) -> list[list[Phrase]]:
 
 # 'between' and 'among' take who takes part ('talks between historical maritime neighbours', 'among
 # maritime security agencies'), not a topic.
-_PARTICIPANTS = frozenset({"between", "among", "amongst"})
+_PARTICIPANTS = lexicon.words("participant_prepositions")
 
 
 def _head_of(doc: Doc, start: int, end: int) -> Token | None:

@@ -1,16 +1,19 @@
 """Text helpers every stage uses: comparing strings as the article writes them (case, quotation marks,
 dashes and whitespace unified, with a map back to the original offsets), splitting a title off a name,
-and the word lists of titles, ranks and roles.
+and the titles, ranks and roles written around names.
 
-The word lists are kept side by side here, not merged: each serves one decision and was tuned on its
-own, so they differ on purpose (see the comment above each). A word added to one is not thereby added
-to another; change the list of the decision you mean to change.
+The words themselves are data (:mod:`communique.reading.lexicon`): ranks, offices and honorifics, each
+listed once and joined here into the one list of titles (:data:`TITLES`). Two readers take part of it:
+the scorer ignores ranks and honorifics only, and the people hints a selection of the titles
+(``lexicon/hint_titles.txt``, in :mod:`communique.checks.names`).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from . import lexicon
 
 _QUOTES = str.maketrans(
     {
@@ -51,29 +54,20 @@ def normalise(text: str) -> str:
 
 # -- titles, ranks and roles ------------------------------------------------------------------------
 
-#: Words that are titles or ranks, not names. :func:`split_title` moves them from the front of a name to
-#: its title (grounding, for every prompt version; prompt v2's chairs). Prompt v3 (``assisted``) reads
-#: them together with RANKS: a leading one is stripped from a person's name even where spaCy tags the
-#: whole phrase as a person, and a speaker whose last word is one names an office, not a person.
-TITLE_WORDS = {
-    "general", "gen", "lieutenant", "lt", "colonel", "col", "major", "maj", "admiral", "adm", "brigadier",
-    "commander", "captain", "capt", "marshal", "minister", "president", "prime", "director", "secretary",
-    "ambassador", "chairman", "chair", "inspector", "chief", "deputy", "head", "king", "queen", "prince",
-    "sheikh", "mr", "mrs", "ms", "dr", "prof", "sir", "dame", "his", "her", "excellency", "the",
-}
+#: Honorifics, the forms of address before a name ('Mr', 'Shri', 'His Excellency'; ``lexicon/honorifics.txt``):
+#: written between an office and a name ('Saudi Energy Minister Prince Abdulaziz'), not part of the office.
+HONORIFICS = lexicon.words("honorifics")
 
-#: Prompt v3 (``assisted``) only: the ranks, honorifics and short forms its articles write before names
-#: ('Cmde', 'VAdm', 'Shri', 'FM', 'Premier', 'Chairperson'): stripped from names, ignored when two names
-#: are compared, and read together with TITLE_WORDS in the two decisions described above.
-RANKS = {"cmde", "vadm", "radm", "rear", "vice", "adm", "lt", "gen", "col", "brig", "maj", "capt", "cdr", "sgt", "shri",
-         "smt", "mr", "mrs", "ms", "dr", "prof", "hon", "premier", "vice-premier", "fm", "chairperson",
-         "councilor", "councillor", "envoy", "governor", "commissioner", "chancellor", "spokesperson", "spokesman", "spokeswoman",
-         "adviser", "advisor"}
+#: Military and police ranks ('Gen.', 'Rear Admiral', 'Cmde'; ``lexicon/ranks.txt``).
+RANKS = lexicon.words("ranks")
 
-#: Honorifics written between an office and a name ('Saudi Energy Minister Prince Abdulaziz'): not
-#: part of the office.
-HONORIFICS = {"prince", "princess", "sheikh", "sheikha", "mr", "mrs", "ms", "dr", "prof", "sir", "dame", "shri", "smt",
-              "hon", "his", "her", "excellency"}
+#: Words that are titles, not names: ranks, offices and honorifics (``lexicon/ranks.txt``,
+#: ``offices.txt``, ``honorifics.txt``). :func:`split_title` moves them from the front of a name to its
+#: title (grounding, every prompt version; prompt v2's chairs). Prompt v3 and later (``assisted``,
+#: :mod:`communique.checks`): stripped from the front of a person's name, even where spaCy tags the
+#: whole phrase as a person; ignored when two people's names are compared; a name or speaker whose
+#: last word is one names an office, not a person.
+TITLES = RANKS | lexicon.words("offices") | HONORIFICS
 
 #: Prompt v2 (``decomposed``): how a phrase that names an office rather than a person begins
 #: ('Inspector General of the Royal Armed Forces'); heads of offices, not honorifics ('Mr') or most
@@ -84,18 +78,21 @@ TITLE_HEADS = re.compile(
 )
 
 #: Speech cues (``candidates``, prompts v2 and v3): the last word of an all-lower-case cue subject that
-#: still names a speaker ('the ministry said', 'officials said'): bodies, roles and documents.
-ROLE_NOUNS = {
-    "army", "ministry", "government", "spokesman", "spokeswoman", "spokesperson", "official", "officials",
-    "minister", "president", "statement", "forces", "military", "office", "embassy", "agency", "source", "sources",
-}
+#: still names a speaker ('the ministry said', 'officials said'): bodies, roles and documents
+#: (``lexicon/speaker_nouns.txt``; a few titles and heads of bodies, not all: 'the meeting said' names
+#: no speaker).
+ROLE_NOUNS = lexicon.words("speaker_nouns")
+
+
+#: What :func:`split_title` moves off the front of a name: a title, or 'the' before one.
+_LEADING = TITLES | {"the"}
 
 
 def split_title(name: str) -> tuple[str, str]:
     """'General Doukur Darmy' -> ('Doukur Darmy', 'General')."""
     words = name.split()
     cut = 0
-    while cut < len(words) - 1 and words[cut].strip(".,").casefold() in TITLE_WORDS:
+    while cut < len(words) - 1 and words[cut].strip(".,").casefold() in _LEADING:
         cut += 1
     if not words[cut:] or not words[cut][:1].isupper():  # 'Inspector General of the ...' is an office
         return name, ""

@@ -25,6 +25,7 @@ from ..checks.event import event_place
 from ..checks.fields import fields_of
 from ..checks.names import same_person
 from ..checks.parties import check_party, party_forms, party_mentions
+from ..checks.reasons import Reason
 from ..checks.speakers import clean_speaker, not_a_quotation, resolve_cues, speaker_party
 from ..inputs import Article
 from ..pipeline.drafts import Draft, DraftEvent, DraftQuote
@@ -99,7 +100,7 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
     kept: list[int] = []
     for i, q in enumerate(quotes):
         if not reading.usable(q.start, q.end):
-            draft.rejected.append(Rejection(field="quotes", value=q.text, reason="inside a sentence addressed to readers or tools"))
+            draft.rejected.append(Rejection(field="quotes", value=q.text, reason=Reason.INSIDE_ADDRESSED))
         elif (why := not_a_quotation(reading, q)) is not None:
             draft.rejected.append(Rejection(field="quotes", value=q.text, reason=why))
         else:
@@ -145,10 +146,10 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
     for raw in pc.parties:
         party, why = check_party(reading, raw, forms, where, lede)
         if party is None:
-            if why == "not named in the article":
+            if why == Reason.NOT_NAMED:
                 refused.append(raw)
-            elif why != "empty":
-                draft.rejected.append(Rejection(field="parties", value=raw, reason=why or "refused"))
+            elif why != Reason.EMPTY:
+                draft.rejected.append(Rejection(field="parties", value=raw, reason=why or Reason.REFUSED))
         elif all(p.name != party.name for p in draft.parties):
             draft.parties.append(party)
     if refused:
@@ -157,7 +158,7 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
             party, _ = check_party(reading, raw, forms, where, lede)
             if party is not None and all(p.name != party.name for p in draft.parties):
                 draft.parties.append(party)
-        draft.rejected += [Rejection(field="parties", value=r, reason="not named in the article") for r in refused
+        draft.rejected += [Rejection(field="parties", value=r, reason=Reason.NOT_NAMED) for r in refused
                            if all(p.name != countries.canonical(r) and normalise(p.name) != normalise(r) for p in draft.parties)]
 
     # Chairs: people the article names in a leading role: the model's answer, and those the article
@@ -165,7 +166,7 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
     for raw in [*pc.chairs, *leaders(reading, people)]:
         chair, why = check_chair(reading, raw, draft.parties)
         if chair is None:
-            draft.rejected.append(Rejection(field="chairs", value=raw, reason=why or "refused"))
+            draft.rejected.append(Rejection(field="chairs", value=raw, reason=why or Reason.REFUSED))
         elif (same := next((k for k, c in enumerate(draft.chairs) if same_person(c.name, chair.name)), None)) is None:
             draft.chairs.append(chair)
         elif len(chair.name.split()) > len(draft.chairs[same].name.split()):  # 'Prince Abdulaziz', then 'Abdulaziz bin Salman'
@@ -190,7 +191,7 @@ def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Dr
         for k, i in zip(keys, open_):
             value = clean_speaker(reading, getattr(attribution, k))
             if value is not None and not reading.occurrences(value):
-                draft.rejected.append(Rejection(field="quotes", value=f"speaker {value!r}", reason="not named in the article"))
+                draft.rejected.append(Rejection(field="quotes", value=f"speaker {value!r}", reason=Reason.NOT_NAMED))
                 value = None
             speakers[i] = value
     for i in kept:

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
+from ..checks.reasons import Reason
 from ..inputs import Article
 from ..pipeline.drafts import Draft, DraftChair, DraftDomain, DraftEvent, DraftParty, DraftQuote
 from ..pipeline.grounding import Grounder
@@ -121,7 +122,7 @@ def decomposed(article: Article, prompt: PromptVersion) -> Generator[Step, Any, 
         for p in retry.parties if retry is not None else []:
             if grounder.find_all(p.name) and all(normalise(p.name) != normalise(x.name) for x in draft.parties):
                 draft.parties.append(p)
-        draft.rejected += [Rejection(field="parties", value=p.name, reason="not named in the article") for p in refused]
+        draft.rejected += [Rejection(field="parties", value=p.name, reason=Reason.NOT_NAMED) for p in refused]
     for span in (by_name[c] for c in dict.fromkeys(pc.chairs) if c in by_name):
         name, rank = split_title(span.name)
         title, owner = candidates.describe_person(text, span)
