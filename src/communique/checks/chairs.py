@@ -8,7 +8,7 @@ import re
 from ..pipeline.drafts import DraftChair, DraftParty
 from ..reading import Reading, candidates, countries, nlp
 from ..reading.text import TITLES
-from .context import LED, MET, SPEECH_LEMMAS, TAKING_PART, demoted, earlier_event, inside_entity, leading_role, sentence_lemmas
+from .context import COUNTERPART, LED, MET, SPEECH_LEMMAS, TAKING_PART, demoted, earlier_event, inside_entity, leading_role, sentence_lemmas
 from .names import TRAILING, full_name, function_word, person_problem, same_office, same_person, strip_title, title_in
 from .reasons import Reason
 
@@ -105,12 +105,29 @@ def _quoting(reading: Reading, start: int) -> bool:
 def _one_of_the_sides(reading: Reading, mentions: list[tuple[int, int]]) -> bool:
     """The person's office is the one the article gives, in the plural, to those who met, agreed or
     signed ('Italian defence minister X' where 'the ministers agreed ...'): a speaker who heads a side."""
+    if called_counterpart(reading, mentions):
+        return True
     title = title_in(reading, mentions) or ""
     offices = {w.casefold() for w in re.split(r"[\s-]+", title) if _title_word(w)}
     if not offices:
         return False
     for t in reading.analysis.doc:
         if t.tag_ in ("NNS", "NNPS") and t.lemma_.casefold() in offices and sentence_lemmas(reading, t.idx) & TAKING_PART:
+            return True
+    return False
+
+
+def called_counterpart(reading: Reading, mentions: list[tuple[int, int]]) -> bool:
+    """The parse gives the person as someone's counterpart, in apposition ('Z, W's Chinese
+    counterpart, said') or after it ('his counterpart Z'): the head of another side."""
+    doc = reading.analysis.doc
+    for a, b in mentions:
+        span = doc.char_span(a, b, alignment_mode="expand")
+        if span is None:
+            continue
+        root = span.root
+        near = [c for c in root.children if c.dep_ == "appos"] + ([root.head] if root.dep_ in ("appos", "compound") else [])
+        if any(t.lemma_.casefold() in COUNTERPART for t in near):
             return True
     return False
 
@@ -167,9 +184,10 @@ def counterparts(reading: Reading, chairs: list[DraftChair], people: list[str], 
         if any(same_person(c.name, name) for c in [*chairs, *found]):
             continue
         chair, _ = check_chair(reading, name, parties)
-        if chair is None or chair.party is None or chair.party in {c.party for c in [*chairs, *found]}:
+        if chair is None or chair.party is not None and chair.party in {c.party for c in [*chairs, *found]}:
             continue
-        if any(same_office(reading, chair.title, c.title) for c in chairs):
+        if chair.party is not None and any(same_office(reading, chair.title, c.title) for c in chairs) or called_counterpart(
+                reading, reading.occurrences(chair.name)):
             found.append(chair)
     return found
 

@@ -20,6 +20,8 @@ MET = LED | lexicon.words("meeting_words")
 #: 'an interaction with X', 'a summit between X and Y'), unless their head is itself a leading word.
 _DEMOTING = lexicon.words("demoting_prepositions")
 
+COUNTERPART = lexicon.words("counterpart_words")
+
 
 def sentence_lemmas(reading: Reading, start: int) -> set[str]:
     """The lemmas (and forms) of the words of the sentence at ``start``, outside quotations: what the
@@ -39,6 +41,8 @@ def demoted(reading: Reading, start: int, end: int) -> bool:
         return False
     token = span.root
     for _ in range(6):
+        if token.lemma_.casefold() in COUNTERPART:
+            return False  # 'with his counterparts X of A and Y of B': the heads of the other sides
         if token.dep_ in ("pobj",) and token.head.lower_ in _DEMOTING:
             head = token.head.head
             return head.lemma_.casefold() not in MET
