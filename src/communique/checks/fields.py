@@ -43,7 +43,7 @@ def _same_field(a: str, b: str) -> bool:
     return nested(_words(a), _words(b))
 
 
-def list_rest(reading: Reading, listed: list[str], least: int = 3) -> list[str]:
+def list_rest(reading: Reading, listed: list[str], least: int = 2) -> list[str]:
     """The rest of each list of noun phrases in the article of which ``least`` members are fields
     already listed: the answer copied part of a list of fields and stopped ('natural gas, oil, electric
     power, coal and new energy' answered without 'oil'). Members already listed, generic words and
