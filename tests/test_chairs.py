@@ -105,6 +105,8 @@ def row(text: str, answer: str, expected: str, bug: str | None = None) -> object
 
 #: (article, the model's answer, the name kept). Heads of side in many shapes of sentence.
 CHAIRS_KEPT = [
+    row("Foreign Ministers Lina Berg and Omar Said met in Oslo on Monday to follow up the accord signed last year.",
+        "Lina Berg", "Lina Berg"),
     row("The video call brought together Adviser Femi Ade of Ghana with his counterparts Rosa Lind of Chile and "
         "Omar Haddad of Oman.", "Rosa Lind", "Rosa Lind"),
     row("Speaking to the press, Mei Tan, Okafor's Malaysian counterpart, said the talks went well.", "Mei Tan",
@@ -177,11 +179,9 @@ CHAIRS_REFUSED = [
     row("Talks resumed on Friday. At their first meeting, Prime Ministers Jan Novak and Peter Horak had signed a "
         "transit accord.", "Peter Horak", EARLIER),
     row("The ministers met in Riga on Monday, as agreed by Presidents Elena Petrova and Ivan Markov last year.",
-        "Ivan Markov", EARLIER,
-        bug="'last year' dates nothing (only a four-digit year does): background leaders are kept"),
+        "Ivan Markov", EARLIER),
     row("The ministers met in Riga on Monday. Last year, Presidents Elena Petrova and Ivan Markov agreed to hold "
-        "such meetings.", "Elena Petrova", EARLIER,
-        bug="'Last year' dates nothing (only a four-digit year does): a sentence about an earlier event is read as this one"),
+        "such meetings.", "Elena Petrova", EARLIER),
 ]
 
 

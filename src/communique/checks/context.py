@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from spacy.tokens import Token
+
 from ..reading import Reading, lexicon
 
 #: Lemmas that say someone led a meeting or a side: chaired, co-chaired, presided, led, headed, signed
@@ -67,18 +69,36 @@ def inside_entity(reading: Reading, start: int, end: int, name: str) -> bool:
 
 YEAR = re.compile(r"\b(19|20)\d\d\b")
 
+_PAST = lexicon.words("past_date_words")
+
 
 def _background(reading: Reading, start: int) -> bool:
     """The sentence at ``start`` is dated to an earlier year than the article's ('Then, in November 2021,
-    ... signed a memorandum'): another, earlier event. (Counting only a date that qualifies the verb,
+    ... signed a memorandum'), or the clause at ``start`` to a time before the article's ('Last year,
+    ... agreed', 'since ... 65 years ago, relations have thrived in ...'): another, earlier event. (Counting only a date that qualifies the verb,
     so that 'under the 2010 Agreement' would not date the sentence, changed no chair on the dev set and
     lost a field on its second half: not kept.)"""
+    a, b = reading.analysis.sentence_at(start)
+    dates = [e for e in reading.analysis.of("DATE") if a <= e.start < b]
+    doc = reading.analysis.doc
+    here = doc.char_span(start, start + 1, alignment_mode="expand")
+    for e in dates:
+        if any(w in _PAST for w in e.text.casefold().split()) and here is not None:
+            date = doc.char_span(e.start, e.end, alignment_mode="expand")
+            if date is not None and _clause_verb(date.root).i == _clause_verb(here.root).i:
+                return True  # 'Last year, X and Y agreed', 'as agreed by X last year': that clause only
     year = reading.year
     if year is None:
         return False
-    a, b = reading.analysis.sentence_at(start)
-    years = [int(m.group(0)) for e in reading.analysis.of("DATE") if a <= e.start < b for m in YEAR.finditer(e.text)]
+    years = [int(m.group(0)) for e in dates for m in YEAR.finditer(e.text)]
     return bool(years) and max(years) < year
+
+
+def _clause_verb(token: Token) -> Token:
+    """The verb whose clause holds the token (the sentence's root if none is nearer)."""
+    while token.pos_ not in ("VERB", "AUX") and token.head is not token:
+        token = token.head
+    return token
 
 
 def earlier_event(reading: Reading, start: int) -> bool:
