@@ -150,6 +150,10 @@ def ground_field(reading: Reading, field: str) -> str | None:
         return _without_verb(reading, field, spans[0])
     if (other := _spelt_otherwise(reading, field)) is not None:
         return other
+    words = field.split()
+    for k in range(1, len(words) - 1):  # a word the answer put before the article's phrase: 'cyber information assurance'
+        if spans := reading.occurrences(" ".join(words[k:])):
+            return reading.text[spans[0][0] : spans[0][1]]
     span = reading.grounder.locate_words(field)
     if span is not None and span.score >= 50 and reading.usable(span.start, span.end):
         return field
