@@ -161,6 +161,11 @@ def run(text: str, answer: str | None) -> Draft:
 
 #: (article, the quotation's first words, the model's answer if asked, the speaker kept).
 SPEAKERS_FOUND = [
+    # No word of saying in the quotation's sentence: the words go on from the last speaker, a document
+    # included, whatever person the model names.
+    row("\u201cThe ports will share patrol data,\u201d the final communique of the Suva round said.\n\nThe talks also "
+        "covered fishing and \u201cjoint training of port inspectors.\u201d", "joint training of", "Mele Tupou",
+        "the final communique of the Suva round"),
     row("\u201cWe will finish the bridge by spring,\u201d said Transport Minister Elin Dahl.", "We will finish", None, "Elin Dahl"),
     row("Transport Minister Elin Dahl opened the site. \u201cThe border stays open,\u201d Dahl said.", "The border stays", None,
         "Elin Dahl"),

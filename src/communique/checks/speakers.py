@@ -178,7 +178,9 @@ def resolve_cues(reading: Reading, quotes: list[candidates.QuoteCandidate], kept
             speaker = clean_speaker(reading, subject.text)
         if speaker is None and subject is None and (cue := q.strong_cue) is not None and reading.usable(cue.start, cue.end):
             speaker = clean_speaker(reading, cue.speaker)
-        if speaker is None and (subject is not None and subject.pronoun or text[: q.start - 1].rstrip().endswith(":")):
+        if speaker is None and (subject is not None and subject.pronoun or text[: q.start - 1].rstrip().endswith(":")
+                                or subject is None and q.strong_cue is None and not _speech_in_sentence(reading, q)):
+            # A pronoun, a colon, or no word of saying at all: the words go on from the last speaker.
             speaker = antecedent(reading, q.start, speakers, quotes)
         speakers[i] = speaker
     return speakers
