@@ -197,7 +197,7 @@ SPEAKERS_FOUND = [
         None, "Nadia Benali",
         bug="'she' finds no antecedent: only an earlier verb of saying counts, and 'spoke' is not one (left to the model)"),
     row("\u201cTariffs will fall next year,\u201d the finance minister, Tomas Berg, added.", "Tariffs will fall", None,
-        "Tomas Berg", bug="the name in apposition after the office is cut off: the speaker is 'the finance minister'"),
+        "Tomas Berg"),
 ]
 
 #: (article, the quotation's first words, the model's answer if asked, the reason for the refusal).
@@ -207,10 +207,8 @@ SPEAKERS_REFUSED = [
     row("The ministers adopted a report titled \u201cPorts for the Next Century\u201d.", "Ports for the", None, SCARE),
     row("\u201cThe Road to Trust\u201d is the name of the new exhibition in Vilnius.", "The Road to", None, SCARE),
     row("The ship, known locally as \u201cthe iron swan\u201d, docked in Riga on Monday.", "the iron swan", None, SCARE),
-    row("The ministers toured the so-called \u201csmart port\u201d in Gdansk.", "smart port", None, SCARE,
-        bug="'so-called' is read as a verb of saying ('call'), so the scare quote is taken for a quotation"),
-    row("The minister said the \u201cBlue Corridor\u201d plan would start in May.", "Blue Corridor", None, SCARE,
-        bug="a plan's name in quotation marks is a quotation whenever its sentence has a verb of saying"),
+    row("The ministers toured the so-called \u201csmart port\u201d in Gdansk.", "smart port", None, SCARE),
+    row("The minister said the \u201cBlue Corridor\u201d plan would start in May.", "Blue Corridor", None, SCARE),
     # The model is asked, and names someone the article does not.
     row("The talks in Tartu closed on Friday. \u201cThis is only the first step on a long road.\u201d", "This is only",
         "Marta Koenig", ABSENT),

@@ -18,22 +18,32 @@ def _speech_in_sentence(reading: Reading, quote: candidates.QuoteCandidate) -> b
     a, b = reading.analysis.sentence_at(quote.start)
     sentence = reading.analysis.doc.char_span(a, b, alignment_mode="expand")
     return sentence is not None and any(
-        t.pos_ == "VERB" and t.lemma_.casefold() in SPEECH_LEMMAS and not (quote.start - 1 <= t.idx < quote.end + 1)
-        for t in sentence
+        t.pos_ == "VERB" and t.dep_ != "amod" and t.lemma_.casefold() in SPEECH_LEMMAS and not (quote.start - 1 <= t.idx < quote.end + 1)
+        for t in sentence  # not a participle that only describes a noun ('a so-called "dry dock"')
     )
 
 
 def not_a_quotation(reading: Reading, quote: candidates.QuoteCandidate) -> Reason | None:
     """Why a pair of quotation marks holds no quotation: a scare-quoted word or short phrase, a name or
     a title in quotation marks, with no verb of saying in its sentence. None when it may be a quote."""
-    if quote.strong_cue:
-        return None
     words = quote.text.split()
     title_like = all(w[:1].isupper() or w.casefold() in {"of", "for", "and", "the", "a", "an", "to", "in", "on"} for w in words)
     if len(words) <= 3 or (title_like and len(words) <= 12 and not quote.text.rstrip().endswith((".", ",", "!", "?"))):
-        if not _speech_in_sentence(reading, quote):
+        if _names_a_thing(reading, quote) or not quote.strong_cue and not _speech_in_sentence(reading, quote):
             return Reason.SCARE_QUOTES
     return None
+
+
+def _names_a_thing(reading: Reading, quote: candidates.QuoteCandidate) -> bool:
+    """The quoted words modify the noun right after the closing mark: the name of a thing ('the "Green
+    Gate" scheme'), not words anyone said."""
+    doc = reading.analysis.doc
+    span = doc.char_span(quote.start, quote.end, alignment_mode="expand")
+    if span is None:
+        return False
+    head = span.root.head
+    after = [t for t in doc[span.end : span.end + 2] if not t.is_punct]
+    return bool(after) and head.i == after[0].i and head.pos_ == "NOUN" and span.root.dep_ in ("compound", "nmod", "amod")
 
 
 #: Dependents that describe a noun after it rather than name it: an apposition ('Zhang Yesui, Jaishankar's
@@ -62,6 +72,19 @@ def head_phrase(reading: Reading, start: int, end: int) -> str:
 _NO_SPEAKER = lexicon.words("no_speaker")
 
 
+def _named_in_apposition(reading: Reading, start: int, end: int) -> str | None:
+    """The person named in apposition to an office that heads the phrase ('the health minister, Dr
+    A. Name'), or None."""
+    span = reading.analysis.doc.char_span(start, end, alignment_mode="expand")
+    if span is None or span.root.ent_type_ == "PERSON":
+        return None
+    for c in span.root.children:
+        if c.dep_ == "appos" and c.ent_type_ == "PERSON" and span.start <= c.left_edge.i and c.right_edge.i < span.end:
+            people = [e for e in reading.analysis.of("PERSON") if e.start <= c.idx < e.end]
+            return people[0].text if people else None
+    return None
+
+
 def clean_speaker(reading: Reading, speaker: str | None) -> str | None:
     """The speaker as the article gives it in full, with no trailing words: a person entity inside the
     phrase wins ('Foreign Ministry official Oded Joseph yesterday' -> 'Oded Joseph'), a surname becomes
@@ -72,6 +95,8 @@ def clean_speaker(reading: Reading, speaker: str | None) -> str | None:
     if not speaker or speaker.casefold() in _NO_SPEAKER:
         return None
     spans = reading.occurrences(speaker)
+    if spans and (named := _named_in_apposition(reading, *spans[0])) is not None:
+        speaker, spans = named, reading.occurrences(named)  # 'the health minister, X,': X
     if spans and (head := head_phrase(reading, *spans[0])) != speaker:
         speaker, spans = head, reading.occurrences(head)
     for a, b in spans[:1]:
