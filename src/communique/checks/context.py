@@ -24,6 +24,8 @@ _DEMOTING = lexicon.words("demoting_prepositions")
 
 COUNTERPART = lexicon.words("counterpart_words")
 
+_VISITING = lexicon.words("visiting_verbs")
+
 
 def sentence_lemmas(reading: Reading, start: int) -> set[str]:
     """The lemmas (and forms) of the words of the sentence at ``start``, outside quotations: what the
@@ -37,7 +39,8 @@ def sentence_lemmas(reading: Reading, start: int) -> set[str]:
 
 
 def demoted(reading: Reading, start: int, end: int) -> bool:
-    """The name at [start, end) hangs from 'with'/'on'/'between' whose head is not a leading word."""
+    """The name at [start, end) hangs from 'with'/'on'/'upon' whose head is not a word of meeting or
+    leading, or is the object of 'visit'."""
     span = reading.analysis.doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return False
@@ -48,6 +51,8 @@ def demoted(reading: Reading, start: int, end: int) -> bool:
         if token.dep_ in ("pobj",) and token.head.lower_ in _DEMOTING:
             head = token.head.head
             return head.lemma_.casefold() not in MET
+        if token.dep_ == "dobj" and token.head.lemma_.casefold() in _VISITING:
+            return True  # 'visited Governor X'
         if token.dep_ in ("appos", "conj", "compound", "flat", "nmod", "poss", "pobj", "prep") and token.head is not token:
             token = token.head
             continue
