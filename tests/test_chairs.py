@@ -142,8 +142,7 @@ CHAIRS_KEPT = [
     row("The talks were chaired by Interior Minister Paulina Zielinska. Zielinska praised the border guards.",
         "Zielinska", "Paulina Zielinska"),
     row("The Minister of Fisheries, Keoni Kahale, headed the island's side.", "Keoni Kahale", "Keoni Kahale"),
-    row("Minister of Fisheries Keoni Kahale headed the island's side.", "Keoni Kahale", "Keoni Kahale",
-        bug="an office with 'of' before the name leaks into it: kept as 'Fisheries Keoni Kahale'"),
+    row("Minister of Fisheries Keoni Kahale headed the island's side.", "Keoni Kahale", "Keoni Kahale"),
     row("The accord was signed by Ghana's Kofi Mensah and Togo's Ama Lawson.", "Ama Lawson", "Ama Lawson",
         bug="a signatory named after a country's possessive, untitled, whom spaCy misses, is 'not shown to be a person'"),
 ]

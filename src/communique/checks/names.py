@@ -3,6 +3,8 @@ of a name, whether a phrase is a person at all, and the office written around a 
 
 from __future__ import annotations
 
+from functools import cache
+
 import re
 from typing import Any
 
@@ -52,6 +54,22 @@ def function_word(reading: Reading, word: str) -> bool:
     return bool(reading.analysis.doc.vocab[word.casefold()].is_stop)
 
 
+@cache
+def noun_lemma(word: str) -> str:
+    """The word's lemma read as a common noun ('fisheries' -> 'fishery'): capitalised in a title, the
+    parse reads it as a proper noun and leaves it as it is."""
+    doc = nlp.pipeline()(word.casefold())
+    return doc[0].lemma_.casefold() if len(doc) == 1 else word.casefold()
+
+
+def _ends_an_office(reading: Reading, phrase: str) -> bool:
+    """Every mention of ``phrase`` follows a lower-case function word ('Minister of Fisheries X'): its
+    first word ends an office, it does not begin a name."""
+    spans = reading.occurrences(phrase)
+    before = [reading.text[max(0, a - 12) : a].split()[-1:] for a, _ in spans]
+    return bool(spans) and all(w and w[0].islower() and function_word(reading, w[0]) for w in before)
+
+
 def strip_title(reading: Reading, phrase: str) -> str:
     """A person's name without the title written before it: 'Pakistan Foreign Minister Bilawal Bhutto
     Zardari' -> 'Bilawal Bhutto Zardari', 'Minister of Defence J\u00fcri Luik' -> 'J\u00fcri Luik'. Leading words
@@ -66,14 +84,14 @@ def strip_title(reading: Reading, phrase: str) -> str:
 
     def titleish(word: str) -> bool:
         parts = [p.strip(".,()").casefold() for p in word.split("-")]
-        return all(p in TITLES or p in nouns or p.removesuffix("s") in nouns or p in adjectives or countries.canonical(p) is not None
-                   for p in parts if p)
+        return all(p in TITLES or p in nouns or p.removesuffix("s") in nouns or noun_lemma(p) in nouns or p in adjectives
+                   or countries.canonical(p) is not None for p in parts if p)
 
     people = {normalise(POSSESSIVE.sub("", e.text)) for e in reading.analysis.of("PERSON")}
     cut = 0
     while cut < len(words) - 1 and titleish(words[cut]):
         if (normalise(" ".join(words[cut:])) in people and words[cut].strip(".,").casefold() not in TITLES
-                and countries.canonical(words[cut]) is None):
+                and countries.canonical(words[cut]) is None and not _ends_an_office(reading, " ".join(words[cut:]))):
             break  # 'Ram Nath Adhikari' is a person's whole name, though 'ram' is an English word (a country's
             # name is not: 'Ambassador to Cyprus Liu Yantao', tagged as one person)
         cut += 1
