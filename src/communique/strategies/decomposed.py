@@ -1,6 +1,7 @@
 """The ``decomposed`` strategy (prompt v2): deterministic candidates first (chair candidates, domain
 mentions, quotations and their cues), then small questions the model answers by choosing among them,
-and the name heuristics that turn its answers into chairs and speakers' parties."""
+and the name heuristics that turn its answers into chairs and speakers' parties. The whole article's
+draft is reviewed with the simple rules of :mod:`.unassisted`."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from ..reading import candidates
 from ..reading.text import TITLE_HEADS, normalise, split_title
 from ..schema.v1 import Rejection
 from . import register
+from .unassisted import review
 
 MAX_PARTIES = 6
 MAX_CHAIRS = 4
@@ -67,7 +69,7 @@ def speaker_options(text: str, quotes: list[candidates.QuoteCandidate], around: 
     return list(seen.values())[:MAX_SPEAKER_OPTIONS]
 
 
-@register("decomposed")
+@register("decomposed", review)
 def decomposed(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Draft]:
     text = article.text
     draft = Draft()
