@@ -12,12 +12,18 @@
 
 from __future__ import annotations
 
+import re
+
 from ..checks.reasons import Reason
 from ..pipeline.drafts import Draft, DraftChair, DraftDomain, DraftParty
 from ..pipeline.grounding import Grounder
-from ..reading.candidates import CHAIR_WORDS
 from ..reading.text import normalise, split_title
 from ..schema.v1 import Alignment, DomainLabel, Rejection
+
+#: The words that say someone chaired: chaired, co-chaired, chairman, presided, led, headed.
+CHAIR_WORDS = re.compile(
+    r"\b(?:co-?)?chair(?:ed|ing|man|woman|person)\b|\bpresid(?:ed|ing)\b|\b(?:led|headed)\b", re.I
+)
 
 
 def review(article: str, draft: Draft) -> Draft:
