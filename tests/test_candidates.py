@@ -1,4 +1,4 @@
-"""Plumbing: the deterministic candidate finders (quotations, cues, domains, chairs, instructions)."""
+"""Plumbing: the deterministic candidate finders (quotations, cues, domains; prompt v2's chairs and instructions)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from communique.reading.candidates import (
-    attach_cues,
-    chair_candidates,
-    clean_speaker,
-    describe_person,
-    find_domains,
-    find_instructions,
-    find_quotes,
-    mask,
-)
+from communique.reading.candidates import attach_cues, clean_speaker, find_domains, find_quotes, mask
+from communique.strategies.decomposed import chair_candidates, describe_person, find_instructions
 
 CASES = Path(__file__).resolve().parent.parent / "evals" / "cases"
 

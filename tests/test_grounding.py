@@ -6,6 +6,7 @@ from communique.pipeline.drafts import Draft, DraftChair, DraftDomain, DraftEven
 from communique.pipeline.grounding import Grounder, ground, limit_sentences
 from communique.reading.text import normalise_with_map, split_title
 from communique.schema.v1 import Alignment, QuoteKind
+from communique.strategies.unassisted import review
 
 
 def test_normalise_keeps_a_map_to_original_offsets() -> None:
@@ -62,7 +63,7 @@ def test_ground_keeps_grounded_and_reports_rejected(seed_text: str) -> None:
         event=DraftEvent(kind="meeting", date="2023-01-17", location="Rabat"),
         summary="Israel and Morocco held a steering committee. They agreed to deepen ties. It was in Rabat. Extra.",
     )
-    g = ground(seed_text, draft)
+    g = ground(seed_text, review(seed_text, draft))  # prompts v1 and v2 review their drafts first
     assert [p.name for p in g.parties] == ["Israel", "Morocco"]
     assert all(seed_text[m.start:m.end].casefold() == "israel" for m in g.parties[0].mentions)
     assert [(c.name, c.title) for c in g.chairs] == [
@@ -89,3 +90,30 @@ def test_ground_keeps_grounded_and_reports_rejected(seed_text: str) -> None:
 def test_bad_date_is_dropped_with_warning(seed_text: str) -> None:
     g = ground(seed_text, Draft(event=DraftEvent(date="Tuesday")))
     assert g.event.date is None and any("not an ISO date" in w for w in g.warnings)
+
+
+def test_the_review_of_v1_and_v2_keeps_one_domain_per_label_in_the_articles_words(seed_text: str) -> None:
+    draft = review(seed_text, Draft(domains=[
+        DraftDomain(label="intelligence", wording="INTELLIGENCE"),
+        DraftDomain(label="intelligence", wording="cybersecurity"),
+        DraftDomain(label="cybersecurity", wording="intelligence"),
+    ]))
+    assert [(d.label.value, d.wording) for d in draft.domains] == [("intelligence", "intelligence"), ("cybersecurity", "intelligence")]
+    first = draft.domains[0].span
+    assert first is not None and first.alignment == Alignment.normalised
+    g = ground(seed_text, draft)
+    assert [d.span for d in g.domains] == [d.span for d in draft.domains]  # grounding keeps the review's spans
+
+
+def test_grounding_aligns_and_does_not_judge(seed_text: str) -> None:
+    """Whether a chair chaired is the strategy's question: grounding keeps the chair it is given, with
+    no evidence when the article does not name them. A domain keeps its wording, found word by word."""
+    g = ground(seed_text, Draft(
+        chairs=[DraftChair(name="Not specified")],
+        domains=[DraftDomain(label="intelligence", wording="intelligence cybersecurity"),
+                 DraftDomain(label="cybersecurity", wording="intelligence")],
+    ))
+    assert [(c.name, c.evidence) for c in g.chairs] == [("Not specified", None)]
+    assert [d.wording for d in g.domains] == ["intelligence cybersecurity", "intelligence"]
+    assert g.domains[0].span is not None and g.domains[0].span.text == "intelligence and cybersecurity"
+    assert not g.rejected

@@ -18,7 +18,7 @@ from .pipeline import chunking
 from .pipeline.drafts import Draft
 from .pipeline.grounding import ground
 from .pipeline.session import Session
-from .strategies import strategy_for
+from .strategies import review_for, strategy_for
 from .prompting import DEFAULT_PROMPT_VERSION, PromptVersion, get_prompt
 from .schema.v1 import Provenance, Summary, Usage
 
@@ -79,7 +79,7 @@ class Summariser:
         :meth:`~Session.run`), then give the draft to :meth:`finish`."""
         article = as_article(article)
         seconds = _deadline.default_seconds(article.text) if self.deadline == "auto" else self.deadline
-        return Session(article, self.prompt, self.backend, self.params, strategy_for(self.prompt),
+        return Session(article, self.prompt, self.backend, self.params, strategy_for(self.prompt), review_for(self.prompt),
                        max_chunk_chars=self.max_chunk_chars, deadline_s=seconds)
 
     def summarise(self, article: ArticleLike) -> Summary:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 from ..pipeline.drafts import DraftChair, DraftParty
-from ..reading import Reading, candidates, countries, nlp
+from ..reading import Reading, countries, nlp
 from ..reading.text import TITLES
 from .context import COUNTERPART, LED, MET, SPEECH_LEMMAS, TAKING_PART, demoted, earlier_event, inside_entity, leading_role, sentence_lemmas
-from .names import TRAILING, full_name, function_word, person_problem, same_office, same_person, strip_title, title_in
+from .names import TRAILING, full_name, function_word, owner_before, person_problem, same_office, same_person, strip_title, title_in
 from .reasons import Reason
 
 
@@ -169,7 +169,7 @@ def check_chair(reading: Reading, raw: str, parties: list[DraftParty]) -> tuple[
     if (why := not_leading(reading, mentions)) is not None:
         return None, why
     start, end = spans[0]
-    _, owner = candidates.describe_person(reading.text, candidates.NameSpan(name, start, end))
+    owner = owner_before(reading, start, end)
     title = title_in(reading, spans) or rank or None
     party = _party_near(reading, start, owner, title, parties)
     return DraftChair(name=name, title=title, party=party), None

@@ -257,6 +257,45 @@ def title_in(reading: Reading, spans: list[tuple[int, int]]) -> str | None:
     return None
 
 
+_RANK_WORD = re.compile(r"[A-Z][\w.-]*")  # 'General', 'Gen.', 'Vice-Admiral'
+_OWNED = re.compile(r".*?(?P<owner>[A-Z][\w-]*)[\u2019']s")  # 'Morocco\u2019s'
+_OWNER_WORD = re.compile(r"[A-Z][\w-]*")
+
+
+def owner_before(reading: Reading, start: int, end: int) -> str | None:
+    """Who the article gives a person to with a possessive right before the name, in its sentence and
+    line: 'Morocco' in "Morocco's General Doukur Darmy", 'South Korea' in "South Korea's Prime Minister
+    X". Only capitalised words (a rank or an office) stand between the possessive and the name; the
+    owner is the run of capitalised words the possessive ends. None when there is no such possessive."""
+    doc = reading.analysis.doc
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    words: list[list[int]] = []  # the [start, end) of each whitespace-delimited word before the name
+    joined = False
+    for t in doc[span.sent.start : span.start]:
+        if t.is_space or "\n" in t.text:  # a line break ends the run
+            words, joined = [], False
+            continue
+        if joined:
+            words[-1][1] = t.idx + len(t)
+        else:
+            words.append([t.idx, t.idx + len(t)])
+        joined = not t.whitespace_
+    text = reading.text
+    if joined:  # the name is not set off by a space
+        return None
+    while words and _RANK_WORD.fullmatch(text[words[-1][0] : words[-1][1]]):
+        words.pop()
+    if not words or not (m := _OWNED.fullmatch(text, *words[-1])):
+        return None
+    first = m.start("owner")
+    if first == words.pop()[0]:
+        while words and _OWNER_WORD.fullmatch(text, *words[-1]):
+            first = words.pop()[0]
+    return text[first : m.end("owner")]
+
+
 def _office_words(reading: Reading, title: str) -> list[str]:
     doc = reading.analysis.doc
     return [w.casefold() for w in re.findall(r"[\w-]+", title)

@@ -49,7 +49,8 @@ def split(text: str, max_chars: int = MAX_CHUNK_CHARS, overlap: int = OVERLAP_CH
 def merge(parts: list[tuple[Chunk, Draft]]) -> Draft:
     """One draft from the drafts of several chunks; quote offsets are moved to the whole article."""
     merged = Draft()
-    seen: dict[str, set[str]] = {"parties": set(), "chairs": set(), "domains": set()}
+    seen: dict[str, set[str]] = {"parties": set(), "chairs": set()}
+    domains: set[tuple[str, str]] = set()
     quote_starts: set[int] = set()
     for chunk, draft in parts:
         for p in draft.parties:
@@ -60,10 +61,9 @@ def merge(parts: list[tuple[Chunk, Draft]]) -> Draft:
             if (key := normalise(c.name)) not in seen["chairs"]:
                 seen["chairs"].add(key)
                 merged.chairs.append(c)
-        for d in draft.domains:
-            key = normalise(d.wording) if draft.checked else d.label.value  # v3 keeps one domain per wording
-            if key not in seen["domains"]:
-                seen["domains"].add(key)
+        for d in draft.domains:  # the same domain once; which count as one is the strategy's review's to say
+            if (same := (d.label.value, normalise(d.wording))) not in domains:
+                domains.add(same)
                 merged.domains.append(d)
         for q in draft.quotes:
             start = None if q.start is None else q.start + chunk.start
@@ -75,7 +75,6 @@ def merge(parts: list[tuple[Chunk, Draft]]) -> Draft:
         for name in ("kind", "title", "date", "location"):
             if getattr(merged.event, name) is None:
                 setattr(merged.event, name, getattr(draft.event, name))
-        merged.checked = merged.checked or draft.checked
         merged.summary = merged.summary or draft.summary
         merged.rejected += draft.rejected
         merged.warnings += draft.warnings

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from ..schema.v1 import DomainLabel, PartyKind, Rejection
+from ..schema.v1 import DomainLabel, PartyKind, Rejection, Span
 
 
 class DraftParty(BaseModel):
@@ -25,6 +25,9 @@ class DraftChair(BaseModel):
 class DraftDomain(BaseModel):
     label: DomainLabel
     wording: str
+    # Where a strategy's review found the wording in the whole article (prompts v1 and v2, after the
+    # chunks' drafts are merged); grounding keeps it. Never shown to or asked of the model.
+    span: SkipJsonSchema[Span | None] = None
 
 
 class DraftQuote(BaseModel):
@@ -54,6 +57,3 @@ class Draft(BaseModel):
     # Filled by strategies, never by the model: answers already refused, and notes for the summary.
     rejected: SkipJsonSchema[list[Rejection]] = Field(default_factory=list)
     warnings: SkipJsonSchema[list[str]] = Field(default_factory=list)
-    # True when the strategy already checked chairs against the article's entities and worded domains
-    # (prompt v3): grounding then only aligns them, and keeps one domain per wording, not per label.
-    checked: SkipJsonSchema[bool] = False

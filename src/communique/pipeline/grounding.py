@@ -3,11 +3,16 @@
 Alignment is tried in order of strictness: the exact characters; the same text after unifying case,
 quotation marks, dashes and whitespace (``normalised``); then fuzzy alignment with rapidfuzz
 (``fuzzy``, with its score). Whatever cannot be aligned is rejected by the caller, with a reason.
+
+Grounding aligns; it does not judge. Every strategy hands it a draft its own checks already passed
+(:mod:`communique.strategies`: ``assisted`` checks each answer as it reads it, ``single-call`` and
+``decomposed`` review their merged draft), and every draft is grounded the same way.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -16,8 +21,7 @@ from rapidfuzz import fuzz
 
 from ..schema.v1 import Alignment, Chair, Domain, Event, Party, Quote, QuoteKind, Rejection, Span
 from ..checks.reasons import Reason
-from ..reading.candidates import CHAIR_WORDS
-from .drafts import Draft, DraftChair
+from .drafts import Draft
 from ..reading.text import normalise, normalise_with_map, split_title
 
 
@@ -50,6 +54,17 @@ class Grounder:
             exact = self.article[start:end] == needle
             spans.append(self.span(start, end, Alignment.exact if exact else Alignment.normalised))
         return spans
+
+    def mentions(self, name: str, aliases: Sequence[str] = ()) -> list[Span]:
+        """Where the article names a party: every occurrence of ``name`` and of its ``aliases`` ('U.S.'
+        and 'American' for 'United States'), in order; else the best place for ``name``, if any."""
+        found = self.find_all(name)
+        for alias in aliases:
+            found += [m for m in self.find_all(alias) if all(m.start != x.start for x in found)]
+        found.sort(key=lambda m: m.start)
+        if not found and (span := self.locate(name, words=True)):
+            found = [span]
+        return found
 
     @cached_property
     def _joined(self) -> tuple[str, list[int]]:
@@ -142,7 +157,9 @@ class Grounded:
 
 
 def ground(article: str, draft: Draft) -> Grounded:
-    """Check every answer in ``draft`` against ``article``; keep what is there, reject what is not."""
+    """Align every answer in ``draft`` with ``article``; keep what is there, reject what is not. The
+    draft has passed its strategy's checks: its chairs were judged, its domains are one per what the
+    strategy counts as one, each with the wording to report (and, where the strategy found it, its span)."""
     g = Grounder(article)
     rejected: list[Rejection] = list(draft.rejected)
     warnings: list[str] = list(draft.warnings)
@@ -155,12 +172,7 @@ def ground(article: str, draft: Draft) -> Grounded:
         name = p.name.strip()
         if not name or any(normalise(name) == normalise(q.name) for q in parties):
             continue
-        mentions = g.find_all(name)
-        for alias in p.aliases:  # 'U.S.' and 'American' are mentions of 'United States'
-            mentions += [m for m in g.find_all(alias) if all(m.start != x.start for x in mentions)]
-        mentions.sort(key=lambda m: m.start)
-        if not mentions and (span := g.locate(name, words=True)):
-            mentions = [span]
+        mentions = g.mentions(name, p.aliases)
         if not mentions:
             reject("parties", name, Reason.NOT_NAMED)
             continue
@@ -172,23 +184,18 @@ def ground(article: str, draft: Draft) -> Grounded:
         title = (c.title or "").strip() or title_words or None
         if not name or any(normalise(name) == normalise(x.name) for x in chairs):
             continue
-        if not draft.checked and (refusal := check_chair(g, c)) is not None:
-            rejected.append(refusal)
-            continue
         evidence = g.locate(name, words=True)
         chairs.append(Chair(name=name, title=title, party=c.party, evidence=evidence))
 
     domains: list[Domain] = []
     for d in draft.domains:
-        if any((normalise(d.wording) == normalise(x.wording)) if draft.checked else (d.label == x.label) for x in domains):
-            continue
-        span = g.locate(d.wording)
-        if span is None and draft.checked:  # 'drug trafficking' in 'drug and human trafficking'
+        span = d.span if d.span is not None else g.locate(d.wording)
+        if span is None:  # 'drug trafficking' in 'drug and human trafficking'
             span = g.locate_words(d.wording)
         if span is None:
             reject("domains", f"{d.label.value}: {d.wording}", Reason.WORDING_NOT_IN_ARTICLE)
             continue
-        domains.append(Domain(label=d.label, wording=d.wording if draft.checked else span.text, span=span))
+        domains.append(Domain(label=d.label, wording=d.wording, span=span))
 
     quotes: list[Quote] = []
     for q in draft.quotes:
@@ -227,24 +234,6 @@ def ground(article: str, draft: Draft) -> Grounded:
             warnings.append(f"event date {event.date!r} is not an ISO date; dropped")
             event.date = None
     return Grounded(parties, chairs, domains, quotes, event, limit_sentences(draft.summary), rejected, warnings)
-
-
-def check_chair(g: Grounder, chair: DraftChair) -> Rejection | None:
-    """A chair must be named in the article, in a paragraph that says someone chaired or led."""
-    name, _ = split_title(chair.name.strip())
-    spans = g.find_all(name)
-    if not spans:
-        span = g.locate(name, words=True)
-        if span is None or span.alignment == Alignment.fuzzy and span.score < 95:
-            return Rejection(field="chairs", value=chair.name, reason=Reason.NAME_NOT_IN_ARTICLE)
-        spans = [span]
-    text = g.article
-    for span in spans:
-        start = text.rfind("\n", 0, span.start) + 1
-        end = text.find("\n", span.end)
-        if CHAIR_WORDS.search(text[start : end if end >= 0 else len(text)]):
-            return None
-    return Rejection(field="chairs", value=chair.name, reason=Reason.NOT_SAID_TO_CHAIR)
 
 
 def quote_kind(article: str, span: Span) -> QuoteKind:

@@ -3,9 +3,10 @@
 A prompt version names its *strategy* (:mod:`communique.strategies`): a generator that yields
 the :class:`Question` objects it needs answered and returns an ungrounded :class:`Draft`. A
 :class:`Session` turns those questions into :class:`~communique.backends.base.Call` objects (the
-prompt's templates rendered), keeps count of what they cost, splits a long article into chunks and
-merges their drafts. It does no I/O itself: :meth:`Session.plan` is a generator of calls that three
-drivers run: :meth:`Session.run` (sync), :meth:`Session.arun` (async) and the OpenAI Batch API's rounds
+prompt's templates rendered), keeps count of what they cost, splits a long article into chunks,
+merges their drafts and gives the whole article's draft to the strategy's review (if it has one).
+It does no I/O itself: :meth:`Session.plan` is a generator of calls that three drivers run:
+:meth:`Session.run` (sync), :meth:`Session.arun` (async) and the OpenAI Batch API's rounds
 (:mod:`communique.runs.openai_batch`).
 """
 
@@ -57,6 +58,9 @@ class Question:
 #: Written once, it runs under the sync driver and the async driver alike.
 Step = Question | tuple[Question, ...]
 Strategy = Callable[[Article, PromptVersion], Generator[Step, Any, Draft]]
+#: A strategy's review: what it does with the draft of the whole article (its chunks' drafts merged),
+#: given the article's text, before the draft is grounded.
+Review = Callable[[str, Draft], Draft]
 
 
 @dataclass
@@ -68,6 +72,7 @@ class Session:
     backend: Backend
     params: GenerationParams
     strategy: Strategy  # the prompt version's (communique.strategies.strategy_for)
+    review: Review | None = None  # the strategy's (communique.strategies.review_for)
     tally: Tally = field(default_factory=Tally)
     max_chunk_chars: int = chunking.MAX_CHUNK_CHARS
     max_reasks: int = 2
@@ -119,8 +124,8 @@ class Session:
     def plan(self) -> Plan:
         """The whole extraction as a generator of model calls: it yields the calls that can be made
         together, is sent their completions in the same order, or thrown the CommuniqueError a
-        call failed with, and returns the Draft. One plan serves three drivers: :meth:`run`,
-        :meth:`arun`, and the Batch API's rounds."""
+        call failed with, and returns the Draft: the chunks' drafts merged, then the strategy's
+        review. One plan serves three drivers: :meth:`run`, :meth:`arun`, and the Batch API's rounds."""
         results: list[tuple[chunking.Chunk, Draft | CommuniqueError]] = []
         late: DeadlineExceeded | None = None  # once a chunk ran out of time, the later ones are not asked
         for chunk, article in self._chunks():
@@ -134,7 +139,8 @@ class Session:
                 results.append((chunk, exc))
             except CommuniqueError as exc:
                 results.append((chunk, exc))
-        return self._merge(results)
+        draft = self._merge(results)
+        return self.review(self.article.text, draft) if self.review is not None else draft
 
     def _plan_one(self, article: Article) -> Plan:
         steps = self.strategy(article, self.prompt)

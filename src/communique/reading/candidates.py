@@ -6,6 +6,10 @@
 - Speech cues near each quotation ("X said", "according to X", "X stated that ...", "X described ...
   as"), giving candidate speakers with spans.
 - Domain mentions from a small lexicon mapping the article's wording to the controlled vocabulary.
+- The text the model is shown with stretches hidden (:func:`mask`).
+
+Prompt v2's own finders (chair candidates, name-like spans, instruction-like sentences) are in
+:mod:`communique.strategies.decomposed`.
 """
 
 from __future__ import annotations
@@ -322,25 +326,9 @@ def find_domains(text: str) -> list[DomainCandidate]:
     return kept
 
 
-# -- instruction-like text ---------------------------------------------------------------------------
+# -- hiding text from the model ----------------------------------------------------------------------
 
-_ADDRESSEE = r"(?:ai|a\.i\.|llms?|gpts?|chatgpt|(?:large\s+)?language\s+models?|assistants?|chatbots?|bots?|models?|summari[sz]ers?|(?:ai\s+)?systems?)"
-_INSTRUCTION = re.compile(
-    # "ignore / disregard / forget the previous instructions ..."
-    r"[^.!?\n]*\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:the\s+|your\s+|of\s+the\s+)?"
-    r"(?:previous|prior|above|earlier|preceding|original)\s+(?:instructions?|prompts?|rules?|directions?)[^.!?\n]*[.!?]?"
-    # "Note to AI summarisers: ...", "Message for language models: ...", "If you are an AI, ..."
-    rf"|[^.!?\n]*\b(?:note|message|instructions?|attention)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?(?:\w+\s+)?{_ADDRESSEE}\b[^.!?\n]*[.!?]?"
-    rf"|[^.!?\n]*\bif\s+you\s+are\s+an?\s+(?:\w+\s+)?{_ADDRESSEE}\b[^.!?\n]*[.!?]?"
-    r"|[^.!?\n]*\b(?:system prompt|you are now an?|new instructions:)[^.!?\n]*[.!?]?",
-    re.I,
-)
 INSTRUCTION_PLACEHOLDER = "[instruction-like text removed by communique]"
-
-
-def find_instructions(text: str) -> list[tuple[int, int]]:
-    """Sentences that address the model rather than report news (prompt-injection attempts)."""
-    return [(m.start(), m.end()) for m in _INSTRUCTION.finditer(text) if m.group(0).strip()]
 
 
 def mask(text: str, spans: list[tuple[int, int]], placeholder: str = INSTRUCTION_PLACEHOLDER) -> str:
@@ -352,86 +340,3 @@ def mask(text: str, spans: list[tuple[int, int]], placeholder: str = INSTRUCTION
         last = end
     out.append(text[last:])
     return "".join(out)
-
-
-# -- name-like spans -----------------------------------------------------------------------------------
-
-_WORD = r"[A-Z](?:[\w-]|[\u2019'](?![sS]\b))*"
-_NAME_RUN = re.compile(rf"(?<![\w\u2019']){_WORD}(?:\s+(?:of|for|the|de|al)\s+{_WORD}|\s+(?:of the)\s+{_WORD}|\s+{_WORD})*")
-_SENTENCE_OPENERS = lexicon.words("sentence_openers")
-
-
-def find_names(text: str) -> list[str]:
-    """Capitalised word runs that may name a person or an organisation, in order, without repeats.
-    A single capitalised word that only starts a sentence is not a name."""
-    names: dict[str, str] = {}
-    for m in _NAME_RUN.finditer(text):
-        name = re.sub(r"[\u2019']s$", "", m.group(0)).strip()
-        words = name.split()
-        if words and words[0].casefold() in _SENTENCE_OPENERS:
-            words = words[1:]
-            name = " ".join(words)
-        if not words:
-            continue
-        before = text[: m.start()].rstrip(" \t")
-        if len(words) == 1 and (not before or before[-1] in ".!?\n\"\u201c"):
-            continue
-        names.setdefault(name.casefold(), name)
-    return list(names.values())
-
-
-# -- chairs ---------------------------------------------------------------------------------------------
-
-CHAIR_WORDS = re.compile(
-    r"\b(?:co-?)?chair(?:ed|ing|man|woman|person)\b|\bpresid(?:ed|ing)\b|\b(?:led|headed)\b", re.I
-)
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
-
-
-@dataclass(frozen=True)
-class NameSpan:
-    name: str
-    start: int
-    end: int
-
-
-def chair_candidates(text: str) -> list[NameSpan]:
-    """Who may have chaired: name-like spans in sentences that say someone chaired, co-chaired, led,
-    headed or presided, leaving out the offices written as a person's title ('X, Director of Y,')."""
-    found: dict[str, NameSpan] = {}
-    for sentence in _SENTENCE.finditer(text):
-        if not CHAIR_WORDS.search(sentence.group(0)):
-            continue
-        skip_until = -1
-        for m in _NAME_RUN.finditer(sentence.group(0)):
-            name = m.group(0)
-            words = name.split()
-            if words[0].casefold() in _SENTENCE_OPENERS:
-                name = " ".join(words[1:])
-            start = sentence.start() + m.start() + m.group(0).index(name) if name else 0
-            if len(name.split()) < 2 or start < skip_until:
-                continue
-            span = NameSpan(name, start, start + len(name))
-            if appositive := _APPOSITIVE.match(text[span.end : span.end + 200]):
-                skip_until = span.end + appositive.end("title")
-            found.setdefault(name.casefold(), span)
-    return list(found.values())
-
-
-_APPOSITIVE = re.compile(r"^,\s*(?P<title>[^,;.\n]{3,140}?)\s*(?:,|;|\.|\s+and\s+[A-Z]|$)")
-_POSSESSIVE_BEFORE = re.compile(r"(?P<owner>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)[\u2019']s\s+(?P<rank>(?:[A-Z][\w.-]*\s+)*)$")
-
-
-def describe_person(text: str, span: NameSpan) -> tuple[str | None, str | None]:
-    """(title, owner) from the text around a name: 'Morocco's General X, Inspector General of Y,'
-    -> ('Inspector General of Y', 'Morocco'); the rank before the name when no appositive follows."""
-    title = owner = None
-    if m := _APPOSITIVE.match(text[span.end : span.end + 200]):
-        title = m.group("title").strip()
-    line_start = max(text.rfind("\n", 0, span.start), text.rfind(". ", 0, span.start)) + 1
-    if m := _POSSESSIVE_BEFORE.search(text[line_start : span.start]):
-        owner = m.group("owner")
-        rank = m.group("rank").strip()
-        if rank and title is None:
-            title = rank
-    return title, owner

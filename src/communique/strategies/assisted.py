@@ -78,14 +78,25 @@ def _speakers_model(keys: list[str]) -> type[BaseModel]:
     return create_model("Speakers", **{k: (str, Field(max_length=80)) for k in keys})  # type: ignore[call-overload]
 
 
-@register("assisted")
+def one_domain_per_wording(article: str, draft: Draft) -> Draft:
+    """The review: one domain for each wording, the first (a long article's chunks may each give it)."""
+    seen: set[str] = set()
+    domains = []
+    for d in draft.domains:
+        if (key := normalise(d.wording)) not in seen:
+            seen.add(key)
+            domains.append(d)
+    return draft.model_copy(update={"domains": domains})
+
+
+@register("assisted", one_domain_per_wording)
 def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Draft]:
     text = article.text
     analysis = nlp.analyse(text)
     base = dates.article_date(text, article.metadata)
     year = base.year if base else max((int(m.group(0)) for m in YEAR.finditer(text)), default=None)
     reading = Reading(text, analysis, flagged_spans(analysis), year)
-    draft = Draft(checked=True)
+    draft = Draft()
     shown = candidates.mask(text, reading.flagged) if reading.flagged else text
     if reading.flagged:
         draft.warnings.append(

@@ -1,10 +1,17 @@
 """The ``decomposed`` strategy (prompt v2): deterministic candidates first (chair candidates, domain
 mentions, quotations and their cues), then small questions the model answers by choosing among them,
-and the name heuristics that turn its answers into chairs and speakers' parties."""
+and the name heuristics that turn its answers into chairs and speakers' parties. The whole article's
+draft is reviewed with the simple rules of :mod:`.unassisted`.
+
+The regular-expression finders only prompt v2 uses are here: chair candidates and the title and owner
+around them, name-like spans (speaker options) and instruction-like sentences. Quotations, speech cues
+and the domain lexicon are shared with ``assisted`` (:mod:`communique.reading.candidates`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Generator
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, create_model
@@ -15,10 +22,11 @@ from ..pipeline.drafts import Draft, DraftChair, DraftDomain, DraftEvent, DraftP
 from ..pipeline.grounding import Grounder
 from ..pipeline.session import Question, Step
 from ..prompting import PromptVersion
-from ..reading import candidates
+from ..reading import candidates, lexicon
 from ..reading.text import TITLE_HEADS, normalise, split_title
 from ..schema.v1 import Rejection
 from . import register
+from .unassisted import CHAIR_WORDS, review
 
 MAX_PARTIES = 6
 MAX_CHAIRS = 4
@@ -62,16 +70,16 @@ def speaker_options(text: str, quotes: list[candidates.QuoteCandidate], around: 
     for i in around:
         start = text.rfind("\n", 0, max(0, text.rfind("\n", 0, quotes[i].start))) + 1
         end = text.find("\n", quotes[i].end)
-        for name in candidates.find_names(text[start : end if end >= 0 else len(text)]):
+        for name in find_names(text[start : end if end >= 0 else len(text)]):
             seen.setdefault(name.casefold(), name)
     return list(seen.values())[:MAX_SPEAKER_OPTIONS]
 
 
-@register("decomposed")
+@register("decomposed", review)
 def decomposed(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Draft]:
     text = article.text
     draft = Draft()
-    injected = candidates.find_instructions(text)
+    injected = find_instructions(text)
     shown = candidates.mask(text, injected) if injected else text
     if injected:
         draft.warnings.append(
@@ -84,7 +92,7 @@ def decomposed(article: Article, prompt: PromptVersion) -> Generator[Step, Any, 
 
     # What can be found exactly is found first: chair candidates (people named where the article says
     # "chaired"), domain mentions (the lexicon), quotations and their speech cues.
-    chair_options = candidates.chair_candidates(text)
+    chair_options = chair_candidates(text)
     by_name = {o.name: o for o in chair_options}
     mentions = candidates.find_domains(text)
     domain_options = [m.wording for m in mentions]
@@ -125,7 +133,7 @@ def decomposed(article: Article, prompt: PromptVersion) -> Generator[Step, Any, 
         draft.rejected += [Rejection(field="parties", value=p.name, reason=Reason.NOT_NAMED) for p in refused]
     for span in (by_name[c] for c in dict.fromkeys(pc.chairs) if c in by_name):
         name, rank = split_title(span.name)
-        title, owner = candidates.describe_person(text, span)
+        title, owner = describe_person(text, span)
         if looks_like_title(span.name):
             name, title = span.name, span.name
         party = match_party(owner, draft.parties) or party_of(title, draft.parties) or party_of(owner, draft.parties)
@@ -171,3 +179,103 @@ def party_of(speaker: str | None, parties: list[DraftParty]) -> str | None:
         if len(stem) >= 4 and any(w.startswith(stem) for w in words):
             return p.name
     return None
+
+
+# -- instruction-like text ------------------------------------------------------------------------
+
+_ADDRESSEE = r"(?:ai|a\.i\.|llms?|gpts?|chatgpt|(?:large\s+)?language\s+models?|assistants?|chatbots?|bots?|models?|summari[sz]ers?|(?:ai\s+)?systems?)"
+_INSTRUCTION = re.compile(
+    # "ignore / disregard / forget the previous instructions ..."
+    r"[^.!?\n]*\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:the\s+|your\s+|of\s+the\s+)?"
+    r"(?:previous|prior|above|earlier|preceding|original)\s+(?:instructions?|prompts?|rules?|directions?)[^.!?\n]*[.!?]?"
+    # "Note to AI summarisers: ...", "Message for language models: ...", "If you are an AI, ..."
+    rf"|[^.!?\n]*\b(?:note|message|instructions?|attention)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?(?:\w+\s+)?{_ADDRESSEE}\b[^.!?\n]*[.!?]?"
+    rf"|[^.!?\n]*\bif\s+you\s+are\s+an?\s+(?:\w+\s+)?{_ADDRESSEE}\b[^.!?\n]*[.!?]?"
+    r"|[^.!?\n]*\b(?:system prompt|you are now an?|new instructions:)[^.!?\n]*[.!?]?",
+    re.I,
+)
+
+
+def find_instructions(text: str) -> list[tuple[int, int]]:
+    """Sentences that address the model rather than report news (prompt-injection attempts)."""
+    return [(m.start(), m.end()) for m in _INSTRUCTION.finditer(text) if m.group(0).strip()]
+
+
+# -- name-like spans ------------------------------------------------------------------------------
+
+_WORD = r"[A-Z](?:[\w-]|[\u2019'](?![sS]\b))*"
+_NAME_RUN = re.compile(rf"(?<![\w\u2019']){_WORD}(?:\s+(?:of|for|the|de|al)\s+{_WORD}|\s+(?:of the)\s+{_WORD}|\s+{_WORD})*")
+_SENTENCE_OPENERS = lexicon.words("sentence_openers")
+
+
+def find_names(text: str) -> list[str]:
+    """Capitalised word runs that may name a person or an organisation, in order, without repeats.
+    A single capitalised word that only starts a sentence is not a name."""
+    names: dict[str, str] = {}
+    for m in _NAME_RUN.finditer(text):
+        name = re.sub(r"[\u2019']s$", "", m.group(0)).strip()
+        words = name.split()
+        if words and words[0].casefold() in _SENTENCE_OPENERS:
+            words = words[1:]
+            name = " ".join(words)
+        if not words:
+            continue
+        before = text[: m.start()].rstrip(" \t")
+        if len(words) == 1 and (not before or before[-1] in ".!?\n\"\u201c"):
+            continue
+        names.setdefault(name.casefold(), name)
+    return list(names.values())
+
+
+# -- chair candidates ------------------------------------------------------------------------------
+
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+
+
+@dataclass(frozen=True)
+class NameSpan:
+    name: str
+    start: int
+    end: int
+
+
+def chair_candidates(text: str) -> list[NameSpan]:
+    """Who may have chaired: name-like spans in sentences that say someone chaired, co-chaired, led,
+    headed or presided, leaving out the offices written as a person's title ('X, Director of Y,')."""
+    found: dict[str, NameSpan] = {}
+    for sentence in _SENTENCE.finditer(text):
+        if not CHAIR_WORDS.search(sentence.group(0)):
+            continue
+        skip_until = -1
+        for m in _NAME_RUN.finditer(sentence.group(0)):
+            name = m.group(0)
+            words = name.split()
+            if words[0].casefold() in _SENTENCE_OPENERS:
+                name = " ".join(words[1:])
+            start = sentence.start() + m.start() + m.group(0).index(name) if name else 0
+            if len(name.split()) < 2 or start < skip_until:
+                continue
+            span = NameSpan(name, start, start + len(name))
+            if appositive := _APPOSITIVE.match(text[span.end : span.end + 200]):
+                skip_until = span.end + appositive.end("title")
+            found.setdefault(name.casefold(), span)
+    return list(found.values())
+
+
+_APPOSITIVE = re.compile(r"^,\s*(?P<title>[^,;.\n]{3,140}?)\s*(?:,|;|\.|\s+and\s+[A-Z]|$)")
+_POSSESSIVE_BEFORE = re.compile(r"(?P<owner>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)[\u2019']s\s+(?P<rank>(?:[A-Z][\w.-]*\s+)*)$")
+
+
+def describe_person(text: str, span: NameSpan) -> tuple[str | None, str | None]:
+    """(title, owner) from the text around a name: 'Morocco's General X, Inspector General of Y,'
+    -> ('Inspector General of Y', 'Morocco'); the rank before the name when no appositive follows."""
+    title = owner = None
+    if m := _APPOSITIVE.match(text[span.end : span.end + 200]):
+        title = m.group("title").strip()
+    line_start = max(text.rfind("\n", 0, span.start), text.rfind(". ", 0, span.start)) + 1
+    if m := _POSSESSIVE_BEFORE.search(text[line_start : span.start]):
+        owner = m.group("owner")
+        rank = m.group("rank").strip()
+        if rank and title is None:
+            title = rank
+    return title, owner
