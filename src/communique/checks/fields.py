@@ -166,7 +166,7 @@ def _spelt_otherwise(reading: Reading, field: str) -> str | None:
     'fisheries'), as the words' lemmas show."""
     spans = [(s.start, s.end) for s in reading.grounder.find_joined(field)]
     if not spans:
-        lemmas = [t.lemma_.casefold() for t in nlp.pipeline()(field) if not t.is_punct]
+        lemmas = [t.lemma_.casefold() for t in nlp.parse(field) if not t.is_punct]
         doc = reading.analysis.doc
         n = len(lemmas)
         spans = [(doc[i].idx, doc[i + n - 1].idx + len(doc[i + n - 1].text)) for i in range(len(doc) - n + 1)

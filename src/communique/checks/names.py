@@ -58,7 +58,7 @@ def function_word(reading: Reading, word: str) -> bool:
 def noun_lemma(word: str) -> str:
     """The word's lemma read as a common noun ('fisheries' -> 'fishery'): capitalised in a title, the
     parse reads it as a proper noun and leaves it as it is."""
-    doc = nlp.pipeline()(word.casefold())
+    doc = nlp.parse(word.casefold())
     return doc[0].lemma_.casefold() if len(doc) == 1 else word.casefold()
 
 

@@ -1,5 +1,8 @@
 """Reading an article once: the spaCy analysis, the sentences addressed to readers or tools, the
-quotations, the people and countries it names. Every check reads the article through a :class:`Reading`."""
+quotations, the people and countries it names. Every check reads the article through a :class:`Reading`.
+
+The pipeline's own components (:mod:`.components`) find the quotations, the addressed stretches and
+the country mentions while spaCy reads the article; a :class:`Reading` takes them from its Doc."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..pipeline.grounding import Grounder
-from . import candidates, countries, guard, nlp
+from . import candidates, components, countries, guard, nlp
 
 
 @dataclass
@@ -26,10 +29,8 @@ class Reading:
 
     @cached_property
     def quotes(self) -> list[candidates.QuoteCandidate]:
-        """Every quotation, with its speech cues."""
-        found = candidates.find_quotes(self.text)
-        candidates.attach_cues(self.text, found)
-        return found
+        """Every quotation, with its speech cues (``communique_quotes``)."""
+        return components.quotes(self.analysis.doc)
 
     @cached_property
     def people(self) -> list[str]:
@@ -44,8 +45,9 @@ class Reading:
 
     @cached_property
     def country_mentions(self) -> list[countries.Mention]:
-        """Where the article names a country or listed body, outside flagged sentences."""
-        return [m for m in countries.mentions(self.analysis) if self.usable(m.start, m.end)]
+        """Where the article names a country or listed body, outside flagged sentences
+        (``communique_countries``)."""
+        return [m for m in components.countries_in(self.analysis.doc) if self.usable(m.start, m.end)]
 
     def usable(self, start: int, end: int) -> bool:
         return not any(a <= start and end <= b for a, b in self.flagged)
@@ -56,7 +58,8 @@ class Reading:
 
 
 def flagged_spans(analysis: nlp.Analysis) -> list[tuple[int, int]]:
-    return guard.spans(guard.find_addressed(analysis))
+    """The stretches addressed to readers or tools (``communique_addressed``)."""
+    return guard.spans(components.flags(analysis.doc))
 
 
 def read(text: str, year: int | None = None) -> Reading:

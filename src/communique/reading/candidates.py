@@ -218,6 +218,13 @@ def _same_words(a: str, b: str) -> bool:
     return words(a) == words(b)
 
 
+def quotations(text: str) -> list[QuoteCandidate]:
+    """Every quotation in ``text`` with its speech cues (:func:`find_quotes`, :func:`attach_cues`)."""
+    found = find_quotes(text)
+    attach_cues(text, found)
+    return found
+
+
 def attach_cues(text: str, quotes: list[QuoteCandidate]) -> None:
     """Find speech cues for each quotation in the text around it."""
     for q in quotes:

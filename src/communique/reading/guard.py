@@ -63,7 +63,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from . import candidates, lexicon, nlp
+from . import candidates, components, lexicon, nlp
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -120,7 +120,7 @@ _OPEN_BRACKETS = {"(": ")", "[": "]", "{": "}"}
 def find_addressed(analysis: nlp.Analysis) -> list[Flag]:
     """Stretches of ``analysis.text`` that address the reader, a tool, a model or an AI system."""
     text = analysis.text
-    protected = _attributed_quotes(text)
+    protected = _attributed_quotes(text, components.quotes(analysis.doc))
     found: list[Flag] = []
     for start, end in analysis.sentences:
         doc, offset = analysis.doc, 0
@@ -525,11 +525,9 @@ def _announces(tokens: list[Token]) -> bool:
 # -- quotations --------------------------------------------------------------------------------------
 
 
-def _attributed_quotes(text: str) -> list[tuple[int, int]]:
+def _attributed_quotes(text: str, quotes: list[candidates.QuoteCandidate]) -> list[tuple[int, int]]:
     """Character stretches (marks included) of quotations that are someone's speech: every quotation
-    except one standing alone as its paragraph with no speech cue."""
-    quotes = candidates.find_quotes(text)
-    candidates.attach_cues(text, quotes)
+    (``quotes``, with their cues) except one standing alone as its paragraph with no speech cue."""
     out: list[tuple[int, int]] = []
     for q in quotes:
         a, b = q.start - 1, q.end + 1
@@ -634,7 +632,7 @@ def _recased(sentence: str, first: bool = True) -> Doc:
     else:
         low = sentence[k : k + 1].lower()
         folded = sentence[:k] + (low if len(low) == 1 else sentence[k : k + 1]) + sentence[k + 1 :]
-    return nlp.pipeline()(folded)
+    return nlp.parse(folded)
 
 
 def _paragraph_end(text: str, start: int, end: int, heading: bool) -> int:

@@ -61,32 +61,35 @@ def verify(folder: Path) -> None:
             )
 
 
+#: The components that read the article into the Doc (:mod:`communique.reading.components`), after
+#: the entity recogniser, in this order.
+READING = ("communique_quotes", "communique_addressed", "communique_countries")
+
+
 @cache
 def pipeline() -> Language:
-    """The verified pipeline, loaded once per process."""
+    """The verified pipeline, loaded once per process, with the components of
+    :mod:`communique.reading.components`: the paragraph breaks before the parser, :data:`READING` last."""
     try:
         import spacy
     except ImportError:
         raise BackendUnavailable(f"spaCy is not installed; {_INSTALL}") from None
-    from spacy.language import Language
+    from . import components
 
     folder = model_folder()
     verify(folder)
     nlp = spacy.load(folder)
-    if not Language.has_factory("communique_paragraphs"):
-        Language.component("communique_paragraphs", func=_paragraphs)
+    components.register()
     nlp.add_pipe("communique_paragraphs", before="parser")
+    for name in READING:
+        nlp.add_pipe(name)
     return nlp
 
 
-def _paragraphs(doc: Doc) -> Doc:
-    """A sentence starts after a blank line: a headline or a paragraph without a final stop does not run
-    into the next paragraph ('... pledge closer border cooperation\n\nGermany's Interior Minister ...').
-    Set before the parser, which keeps the boundaries it is given."""
-    for token in doc[1:]:
-        if doc[token.i - 1].is_space and doc[token.i - 1].text.count("\n") >= 2 and not token.is_space:
-            token.is_sent_start = True
-    return doc
+def parse(text: str) -> Doc:
+    """``text`` tagged, parsed and its entities found, without the :data:`READING` components: a word,
+    a phrase or a sentence read again, not an article."""
+    return pipeline()(text, disable=READING)
 
 
 @cache
