@@ -1,9 +1,14 @@
 """Country names: 'US', 'U.S.', 'United States', 'American' -> 'United States', through country_converter.
 
 country_converter (coco) matches names, short forms and codes with a maintained regex per country. It
-does not know most demonyms ('American', 'Emirati', 'Chinese'), so the demonyms it misses are mapped to a
-name it does know, below; coco still decides the canonical name. Everything here is cached: coco's
-regex scan costs about a millisecond a name.
+does not know most demonyms ('American', 'Emirati', 'Chinese'): those it misses, and the bodies that act
+as parties, are SpanRuler patterns whose id is the canonical name (``patterns/demonyms.json``,
+``patterns/bodies.json``), looked up before coco. Everything here is cached: coco's regex scan costs
+about a millisecond a name.
+
+The mentions are read from the entities, not by a ruler over those patterns: coco's regexes know every
+country in forms no phrase list holds, and a ruler would also find words the entity recogniser did not
+take for a name.
 """
 
 from __future__ import annotations
@@ -15,15 +20,15 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BackendUnavailable
-from . import lexicon
+from . import patterns
 
 if TYPE_CHECKING:
     from .nlp import Analysis
 
-# Demonyms and adjectives country_converter 1.3.2 does not resolve, each to a name it does.
-_DEMONYMS = lexicon.table("demonyms")
+# Demonyms and adjectives country_converter 1.3.2 does not resolve, each to its canonical country.
+_DEMONYMS = patterns.ids("demonyms")
 # Bodies that act as parties, with the short forms articles use.
-_BODIES = lexicon.table("bodies")
+_BODIES = patterns.ids("bodies")
 BODY_NAMES = frozenset(_BODIES.values())
 _POSSESSIVE = re.compile(r"[’']s?$")
 
@@ -54,11 +59,12 @@ def canonical(name: str) -> str | None:
     key = cleaned.casefold()
     if key in _BODIES:
         return _BODIES[key]
-    lookup = _DEMONYMS.get(key, cleaned)
-    result = _converter().convert(lookup, src="regex", to="name_short", not_found=None)
+    if key in _DEMONYMS:
+        return _DEMONYMS[key]
+    result = _converter().convert(cleaned, src="regex", to="name_short", not_found=None)
     if isinstance(result, list):  # several countries matched: ambiguous, not a country name
         return None
-    if result is None or result == lookup and lookup.casefold() not in _known_names():
+    if result is None or result == cleaned and key not in _known_names():
         return None
     return str(result)
 
