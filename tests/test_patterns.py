@@ -59,3 +59,17 @@ def test_lexicon_lists_named_in_patterns_exist() -> None:
         text = resources.files(patterns.__name__).joinpath(f"{name}.json").read_text(encoding="utf-8")
         for ref in {part.split('"')[0] for part in text.split('"@')[1:]}:
             assert lexicon.words(ref)
+
+
+def test_the_reading_matches_the_token_patterns_once() -> None:
+    pytest.importorskip("spacy")
+    from communique.reading import read
+
+    text = "Ana Ruiz chaired the talks. \u201cWe agree,\u201d she said, according to the statement."
+    reading = read(text)
+    doc = reading.analysis.doc
+    assert [doc[i].text for i in reading.matched("LEADING", 0, len(doc))] == ["chaired"]
+    assert "said" in [doc[i].text for i in reading.matched("SPEECH_VERB", 0, len(doc))]
+    assert [doc[i].text for i in reading.matched("ACCORDING_TO", 0, len(doc))] == ["according"]
+    assert reading.matched("LEADING", 3, len(doc)) == []
+    assert "agree" in [doc[i].text for i in reading.matched("TAKING_PART", 0, len(doc))]  # in the quotation too

@@ -8,7 +8,7 @@ import re
 from ..pipeline.drafts import DraftChair, DraftParty
 from ..reading import Reading, countries, nlp
 from ..reading.text import TITLES
-from .context import COUNTERPART, LED, MET, SPEECH_LEMMAS, TAKING_PART, demoted, earlier_event, inside_entity, leading_role, sentence_lemmas
+from .context import COUNTERPART, LEADING, MEETING, SAYING, TAKING_PART, demoted, earlier_event, inside_entity, leading_role, says
 from .names import TRAILING, full_name, function_word, owner_before, person_problem, same_office, same_person, strip_title, title_in
 from .reasons import Reason
 
@@ -98,8 +98,7 @@ def _quoting(reading: Reading, start: int) -> bool:
     """The sentence at ``start`` quotes someone and tells of nothing else: it holds a quotation and a
     verb of saying, and no word of meeting, leading or signing outside the quotation."""
     a, b = reading.analysis.sentence_at(start)
-    lemmas = sentence_lemmas(reading, start)
-    return any(a <= qa < b or a < qb <= b for qa, qb in reading.quoted) and bool(lemmas & SPEECH_LEMMAS) and not lemmas & MET
+    return any(a <= qa < b or a < qb <= b for qa, qb in reading.quoted) and says(reading, start, SAYING) and not says(reading, start, MEETING)
 
 
 def _one_of_the_sides(reading: Reading, mentions: list[tuple[int, int]]) -> bool:
@@ -112,7 +111,7 @@ def _one_of_the_sides(reading: Reading, mentions: list[tuple[int, int]]) -> bool
     if not offices:
         return False
     for t in reading.analysis.doc:
-        if t.tag_ in ("NNS", "NNPS") and t.lemma_.casefold() in offices and sentence_lemmas(reading, t.idx) & TAKING_PART:
+        if t.tag_ in ("NNS", "NNPS") and t.lemma_.casefold() in offices and says(reading, t.idx, TAKING_PART):
             return True
     return False
 
@@ -145,7 +144,7 @@ def leaders(reading: Reading, people: list[str]) -> list[str]:
             if len(part) >= 3 and part[:1].isupper() and sum(part in p.split() for p in people) == 1:
                 spans += [(a, b) for a, b in reading.occurrences(part) if reading.text[a:b] == part]  # 'Zhang': 'Zhang Gaoli'
         spans = [(a, b) for a, b in spans if not inside_entity(reading, a, b, name)]
-        if leading_role(reading, spans, LED):
+        if leading_role(reading, spans, LEADING):
             found.append(name)
     return found
 

@@ -9,13 +9,17 @@ from spacy.tokens import Token
 
 from ..reading import Reading, lexicon
 
-#: Lemmas that say someone led a meeting or a side: chaired, co-chaired, presided, led, headed, signed
-#: (with the forms the small pipeline leaves unlemmatised: 'co-chairing' as a noun).
-LED = lexicon.words("leading_words")
+#: Pattern labels (reading/patterns/) of words that say someone led a meeting or a side: chaired,
+#: co-chaired, presided, led, headed, signed; with MEETING, also met, held talks, hosted, represented,
+#: visited (heads of side who met, where no one is said to lead); with TAKING_PART, also agreed,
+#: delegations, participated; SAYING, words of saying.
+LEADING = frozenset({"LEADING"})
+MEETING = LEADING | {"MEETING"}
+TAKING_PART = MEETING | {"TAKING_PART"}
+SAYING = frozenset({"SAYING"})
 
-
-#: Looser: met, held talks, hosted, represented, visited (heads of side who met, where no one is said to lead).
-MET = LED | lexicon.words("meeting_words")
+#: The words of LEADING and MEETING as lemmas: a head word that keeps 'with X' a side's head.
+MET = lexicon.words("leading_words") | lexicon.words("meeting_words")
 
 
 #: Prepositions that make a person the one met, called on or visited, not a side's head ('called on X',
@@ -27,15 +31,16 @@ COUNTERPART = lexicon.words("counterpart_words")
 _VISITING = lexicon.words("visiting_verbs")
 
 
-def sentence_lemmas(reading: Reading, start: int) -> set[str]:
-    """The lemmas (and forms) of the words of the sentence at ``start``, outside quotations: what the
-    article narrates, not what someone is quoted saying ('We kept our heads')."""
+def says(reading: Reading, start: int, labels: frozenset[str]) -> bool:
+    """The sentence at ``start`` has, outside quotations, a word that a pattern with one of ``labels``
+    matches (its lemma or its form): what the article narrates, not what someone is quoted saying ('We
+    kept our heads')."""
     a, b = reading.analysis.sentence_at(start)
     span = reading.analysis.doc.char_span(a, b, alignment_mode="expand")
     if span is None:
-        return set()
-    words = [t for t in span if not any(qa <= t.idx < qb for qa, qb in reading.quoted)]
-    return {t.lemma_.casefold() for t in words} | {t.lower_ for t in words}
+        return False
+    doc = span.doc
+    return any(not doc[i]._.in_quote for label in labels for i in reading.matched(label, span.start, span.end))
 
 
 def demoted(reading: Reading, start: int, end: int) -> bool:
@@ -60,10 +65,10 @@ def demoted(reading: Reading, start: int, end: int) -> bool:
     return False
 
 
-def leading_role(reading: Reading, spans: list[tuple[int, int]], lemmas: frozenset[str] = MET) -> bool:
-    """Some mention of the person is in a sentence that says someone led, chaired, signed or met, not
-    as the one met or called on, and not in a sentence about an earlier year's event."""
-    return any(sentence_lemmas(reading, a) & lemmas and not demoted(reading, a, b) and not _background(reading, a) for a, b in spans)
+def leading_role(reading: Reading, spans: list[tuple[int, int]], labels: frozenset[str] = MEETING) -> bool:
+    """Some mention of the person is in a sentence that says someone led, chaired, signed or met (words
+    of ``labels``), not as the one met or called on, and not in a sentence about an earlier year's event."""
+    return any(says(reading, a, labels) and not demoted(reading, a, b) and not _background(reading, a) for a, b in spans)
 
 
 def inside_entity(reading: Reading, start: int, end: int, name: str) -> bool:
@@ -120,11 +125,6 @@ def earlier_event(reading: Reading, start: int) -> bool:
     return root.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in root.children)
 
 
-#: Words of taking part: a party is named in the opening paragraph, or in a sentence with one of these
-#: (met, held talks, signed, agreed, delegations, representatives, participated, co-chaired ...).
-TAKING_PART = MET | lexicon.words("taking_part_words")
-
-
 _THE_MEETING = lexicon.words("meeting_nouns")
 
 
@@ -139,7 +139,7 @@ def taking_part(reading: Reading, spans: list[tuple[int, int]], lede: set[str] |
             continue
         if a < lede_end:
             return True
-        if sentence_lemmas(reading, a) & TAKING_PART and not is_place(reading, a, b) and _about_this_meeting(reading, a, b, lede or set()):
+        if says(reading, a, TAKING_PART) and not is_place(reading, a, b) and _about_this_meeting(reading, a, b, lede or set()):
             return True
     return False
 
@@ -181,6 +181,3 @@ def only_earlier(reading: Reading, spans: list[tuple[int, int]]) -> bool:
     earlier event."""
     return bool(spans) and all(earlier_event(reading, a) for a, _ in spans)
 
-
-#: Verbs of saying (lemmas): the subject of one is a quotation's speaker.
-SPEECH_LEMMAS = lexicon.words("speech_verbs")

@@ -8,19 +8,18 @@ from dataclasses import dataclass
 from ..pipeline.drafts import DraftParty
 from ..reading import Reading, candidates, countries, lexicon, nlp
 from ..reading.text import TITLES
-from .context import SPEECH_LEMMAS
 from .names import BODY_HEADS, POSSESSIVE, TRAILING, full_name, strip_title
 from .reasons import Reason
 
 
 def _speech_in_sentence(reading: Reading, quote: candidates.QuoteCandidate) -> bool:
-    """A verb of saying in the quotation's sentence, outside the quotation."""
+    """A verb of saying (the pattern SPEECH_VERB) in the quotation's sentence, outside the quotation."""
     a, b = reading.analysis.sentence_at(quote.start)
     sentence = reading.analysis.doc.char_span(a, b, alignment_mode="expand")
     return sentence is not None and any(
-        t.pos_ == "VERB" and t.dep_ != "amod" and t.lemma_.casefold() in SPEECH_LEMMAS and not (quote.start - 1 <= t.idx < quote.end + 1)
-        for t in sentence  # not a participle that only describes a noun ('a so-called "dry dock"')
-    )
+        t.pos_ == "VERB" and t.dep_ != "amod" and not (quote.start - 1 <= t.idx < quote.end + 1)
+        for t in (sentence.doc[i] for i in reading.matched("SPEECH_VERB", sentence.start, sentence.end))
+    )  # not a participle that only describes a noun ('a so-called "dry dock"')
 
 
 def not_a_quotation(reading: Reading, quote: candidates.QuoteCandidate) -> Reason | None:
@@ -142,11 +141,13 @@ def speech_subject(reading: Reading, lo: int, hi: int, exclude: tuple[int, int])
         return None
     qa, qb = exclude
     best: tuple[int, Subject] | None = None
-    for token in span:
+    verbs = set(reading.matched("SPEECH_VERB", span.start, span.end))  # reading/patterns/speech_subjects.json
+    for i in sorted(verbs | set(reading.matched("ACCORDING_TO", span.start, span.end))):
+        token = doc[i]
         if qa <= token.idx < qb:
             continue
         subject = None
-        if token.lemma_.casefold() in SPEECH_LEMMAS and token.pos_ in ("VERB", "AUX"):
+        if i in verbs:
             subj = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
             if not subj:
                 agent = [c for c in token.children if c.dep_ == "agent"]
@@ -160,7 +161,7 @@ def speech_subject(reading: Reading, lo: int, hi: int, exclude: tuple[int, int])
                     g for c in token.lefts if c.dep_ == "advcl" for g in c.lefts if g.dep_ == "nsubj"]
             if subj and not (qa <= subj[0].idx < qb):
                 subject = subj[0]
-        elif token.lower_ == "according" and token.i + 2 < len(doc) and doc[token.i + 1].lower_ == "to":
+        elif token.i + 2 < len(doc):  # 'according to X'
             objs = [c for c in doc[token.i + 1].children if c.dep_ == "pobj"]
             subject = objs[0] if objs else None
         if subject is None:

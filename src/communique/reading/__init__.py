@@ -6,11 +6,12 @@ the country mentions while spaCy reads the article; a :class:`Reading` takes the
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from functools import cached_property
 
 from ..pipeline.grounding import Grounder
-from . import candidates, components, countries, guard, nlp
+from . import candidates, components, countries, guard, nlp, patterns
 
 
 @dataclass
@@ -48,6 +49,21 @@ class Reading:
         """Where the article names a country or listed body, outside flagged sentences
         (``communique_countries``)."""
         return [m for m in components.countries_in(self.analysis.doc) if self.usable(m.start, m.end)]
+
+    @cached_property
+    def matches(self) -> dict[str, list[int]]:
+        """Label -> the tokens (indices, in order) where a token pattern of :mod:`.patterns` with that
+        label begins a match in the article ('SPEECH_VERB', 'LEADING', ...)."""
+        doc = self.analysis.doc
+        found: dict[str, set[int]] = {}
+        for match_id, start, _ in patterns.matcher()(doc):
+            found.setdefault(doc.vocab.strings[match_id], set()).add(start)
+        return {label: sorted(starts) for label, starts in found.items()}
+
+    def matched(self, label: str, start: int, end: int) -> list[int]:
+        """The tokens from index ``start`` to ``end`` where a pattern labelled ``label`` matches."""
+        tokens = self.matches.get(label, [])
+        return tokens[bisect.bisect_left(tokens, start) : bisect.bisect_left(tokens, end)]
 
     def usable(self, start: int, end: int) -> bool:
         return not any(a <= start and end <= b for a, b in self.flagged)

@@ -36,6 +36,8 @@ def register() -> None:
     for attr in ("in_quote", "flagged"):
         if not Token.has_extension(attr):
             Token.set_extension(attr, default=False)
+    if not Token.has_extension("folded_lemma"):  # for the token patterns of reading/patterns/
+        Token.set_extension("folded_lemma", getter=lambda token: token.lemma_.casefold())
     for key in (QUOTES, ADDRESSED, COUNTRIES):
         if not Doc.has_extension(key):
             Doc.set_extension(key, default=None)

@@ -8,6 +8,10 @@ pattern is a list of token specifications, and may name a word list of :mod:`..l
 spelling it out: ``{"LOWER": {"IN": "@leading_words"}}`` matches the words of ``lexicon/leading_words.txt``,
 so each list is kept in one place.
 
+The token patterns of :data:`TOKEN_FILES` make one :func:`matcher`, which
+:class:`~communique.reading.Reading` runs over the article once (``Reading.matched``); a token
+specification may read the case-folded lemma as ``{"_": {"folded_lemma": ...}}``.
+
 The files are package data, read through :mod:`importlib.resources`, so they work from a built wheel.
 """
 
@@ -18,9 +22,12 @@ from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import lexicon
+
+if TYPE_CHECKING:
+    from spacy.matcher import Matcher
 
 _LIST = "@"
 
@@ -66,3 +73,25 @@ def ids(name: str) -> Mapping[str, str]:
             raise ValueError(f"patterns {name!r}: {p['pattern']!r} is listed twice")
         pairs[p["pattern"]] = p["id"]
     return MappingProxyType(pairs)
+
+
+#: The files of token patterns :func:`matcher` reads, each a concept under its own labels.
+TOKEN_FILES = ("leading_verbs", "meeting_verbs", "taking_part", "speech_verbs", "speech_subjects")
+
+
+@cache
+def matcher() -> Matcher:
+    """One Matcher over the pipeline's vocabulary with the patterns of :data:`TOKEN_FILES`, under their
+    labels."""
+    from spacy.matcher import Matcher
+
+    from .. import nlp
+
+    found = Matcher(nlp.pipeline().vocab, validate=True)
+    for name in TOKEN_FILES:
+        by_label: dict[str, list[Any]] = {}
+        for p in load(name):
+            by_label.setdefault(p["label"], []).append(p["pattern"])
+        for label, specs in by_label.items():
+            found.add(label, specs)
+    return found
