@@ -69,3 +69,13 @@ def test_a_parse_runs_no_reading_component() -> None:
     doc = nlp.parse(TEXT)
     assert doc._.quotes is None and not doc.spans
     assert components.quotes(doc) == candidates.quotations(TEXT)  # read when asked for
+
+
+def test_the_reading_makes_each_span_once() -> None:
+    reading = read(TEXT)
+    start = TEXT.index("officials")
+    span = reading.span(start, start + 4)  # part of a word: the whole token
+    assert span is not None and span.text == "officials"
+    assert reading.span(start, start + 4) is span
+    sentence = reading.sentence(start)
+    assert sentence is not None and sentence.text == "Indian and U.S. officials met in Delhi on Monday."

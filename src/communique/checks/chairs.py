@@ -65,7 +65,7 @@ def _titled(reading: Reading, start: int, end: int) -> bool:
     verb, a full stop or semicolon, or another person, after at most ten words), or in apposition after
     it (:func:`title_in`)."""
     doc = reading.analysis.doc
-    span = doc.char_span(start, end, alignment_mode="expand")
+    span = reading.span(start, end)
     if span is None:
         return False
     i, words = span.start - 1, 0
@@ -119,9 +119,8 @@ def _one_of_the_sides(reading: Reading, mentions: list[tuple[int, int]]) -> bool
 def called_counterpart(reading: Reading, mentions: list[tuple[int, int]]) -> bool:
     """The parse gives the person as someone's counterpart, in apposition ('Z, W's Chinese
     counterpart, said') or after it ('his counterpart Z'): the head of another side."""
-    doc = reading.analysis.doc
     for a, b in mentions:
-        span = doc.char_span(a, b, alignment_mode="expand")
+        span = reading.span(a, b)
         if span is None:
             continue
         root = span.root

@@ -35,8 +35,7 @@ def says(reading: Reading, start: int, labels: frozenset[str]) -> bool:
     """The sentence at ``start`` has, outside quotations, a word that a pattern with one of ``labels``
     matches (its lemma or its form): what the article narrates, not what someone is quoted saying ('We
     kept our heads')."""
-    a, b = reading.analysis.sentence_at(start)
-    span = reading.analysis.doc.char_span(a, b, alignment_mode="expand")
+    span = reading.sentence(start)
     if span is None:
         return False
     doc = span.doc
@@ -46,7 +45,7 @@ def says(reading: Reading, start: int, labels: frozenset[str]) -> bool:
 def demoted(reading: Reading, start: int, end: int) -> bool:
     """The name at [start, end) hangs from 'with'/'on'/'upon' whose head is not a word of meeting or
     leading, or is the object of 'visit'."""
-    span = reading.analysis.doc.char_span(start, end, alignment_mode="expand")
+    span = reading.span(start, end)
     if span is None:
         return False
     token = span.root
@@ -90,11 +89,10 @@ def _background(reading: Reading, start: int) -> bool:
     lost a field on its second half: not kept.)"""
     a, b = reading.analysis.sentence_at(start)
     dates = [e for e in reading.analysis.of("DATE") if a <= e.start < b]
-    doc = reading.analysis.doc
-    here = doc.char_span(start, start + 1, alignment_mode="expand")
+    here = reading.span(start, start + 1)
     for e in dates:
         if any(w in _PAST for w in e.text.casefold().split()) and here is not None:
-            date = doc.char_span(e.start, e.end, alignment_mode="expand")
+            date = reading.span(e.start, e.end)
             if date is not None and _clause_verb(date.root).i == _clause_verb(here.root).i:
                 return True  # 'Last year, X and Y agreed', 'as agreed by X last year': that clause only
     year = reading.year
@@ -117,8 +115,7 @@ def earlier_event(reading: Reading, start: int) -> bool:
     past perfect in reported speech ('said the two sides had agreed') is not the main verb."""
     if _background(reading, start):
         return True
-    a, b = reading.analysis.sentence_at(start)
-    sentence = reading.analysis.doc.char_span(a, b, alignment_mode="expand")
+    sentence = reading.sentence(start)
     if sentence is None:
         return False
     root = sentence.root
@@ -151,7 +148,7 @@ def _lede_end(reading: Reading) -> int:
 
 def _about_this_meeting(reading: Reading, start: int, end: int, lede: set[str]) -> bool:
     a, b = reading.analysis.sentence_at(start)
-    sentence = reading.analysis.doc.char_span(a, b, alignment_mode="expand")
+    sentence = reading.span(a, b)
     if sentence is None:
         return False
     if any(t.lemma_.casefold() in _THE_MEETING and any(c.lower_ == "the" for c in t.children) for t in sentence):
@@ -172,7 +169,7 @@ def lede_names(reading: Reading, people: list[str]) -> set[str]:
 
 def is_place(reading: Reading, start: int, end: int) -> bool:
     """The mention is where something happened ('arrived in X', 'a summit in X'), not who took part."""
-    span = reading.analysis.doc.char_span(start, end, alignment_mode="expand")
+    span = reading.span(start, end)
     return span is not None and span.root.dep_ == "pobj" and span.root.head.lower_ in ("in", "at")
 
 

@@ -110,7 +110,7 @@ def _as_noun_phrase(reading: Reading, found: candidates.DomainCandidate) -> cand
     """A field the lexicon found as an adjective alone ('renewable', 'academic') worded as the noun
     phrase it modifies ('renewable energy'), unless that phrase is headed by a word for cooperation
     itself ('cultural cooperation'): a field is a thing, and an adjective alone names none."""
-    span = reading.analysis.doc.char_span(found.start, found.end, alignment_mode="expand")
+    span = reading.span(found.start, found.end)
     if span is None or any(t.pos_ != "ADJ" for t in span):
         return found
     p = phrases.phrase_around(reading.analysis.doc, found.start, found.end)
@@ -196,7 +196,7 @@ def umbrella(reading: Reading, wording: str, others: list[str]) -> bool:
     doc = reading.analysis.doc
     spans = reading.occurrences(wording)
     for a, b in spans:
-        span = doc.char_span(a, b, alignment_mode="expand")
+        span = reading.span(a, b)
         if span is None:
             return False
         i = span.end
@@ -219,7 +219,7 @@ def _without_verb(reading: Reading, field: str, where: tuple[int, int]) -> str |
     maritime security capabilities' is 'maritime security capabilities', 'expanding bilateral
     exercises' is 'bilateral exercises'. A participle that describes the field stays ('enhanced
     interoperability', 'coordinated patrol'); a phrase left with no noun is no field."""
-    span = reading.analysis.doc.char_span(*where, alignment_mode="expand")
+    span = reading.span(*where)
     if span is None or len(span) < 2 or span[0].tag_ not in _VERB_TAGS or span[0].dep_ in ("amod", "compound", "nmod"):
         return field
     rest = list(span[1:])

@@ -175,7 +175,7 @@ def _office_run(reading: Reading, end: int, owner: int) -> Any:
     words = doc[first:end]
     for name in reading.people:
         for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", words.text):
-            inside = doc.char_span(words.start_char + m.start(), words.start_char + m.end(), alignment_mode="expand")
+            inside = reading.span(words.start_char + m.start(), words.start_char + m.end())
             if inside is not None and inside.end > words.start:
                 words = doc[max(words.start, inside.end) : end]
     while len(words) and (words[0].pos_ in ("PART", "ADP", "DET", "CCONJ") or words[0].lower_ in ("-", "(", ")")):
@@ -194,7 +194,7 @@ def office_before(reading: Reading, start: int, end: int) -> str | None:
     """The office the article puts right before a name: 'Latvian defense minister' in 'Latvian defense
     minister Artis Pabriks', 'Kenyan Cabinet Secretary for Foreign Affairs' in 'co-chaired by Kenyan
     Cabinet Secretary for Foreign Affairs Musalia Mudavadi and ...' (:func:`_office_run`)."""
-    span = reading.analysis.doc.char_span(start, end, alignment_mode="expand")
+    span = reading.span(start, end)
     words = _office_run(reading, span.start, span.start) if span is not None else None
     return words.text if words is not None else None
 
@@ -226,7 +226,7 @@ def office_around(reading: Reading, start: int, end: int) -> str | None:
     Vice-Admiral ...'), else in apposition after it ('Kazuhiro Oshima, vice-minister of Japan's Ministry
     of Health, ...')."""
     doc = reading.analysis.doc
-    span = doc.char_span(start, end, alignment_mode="expand")
+    span = reading.span(start, end)
     if span is None:
         return None
     root = span.root
@@ -268,7 +268,7 @@ def owner_before(reading: Reading, start: int, end: int) -> str | None:
     X". Only capitalised words (a rank or an office) stand between the possessive and the name; the
     owner is the run of capitalised words the possessive ends. None when there is no such possessive."""
     doc = reading.analysis.doc
-    span = doc.char_span(start, end, alignment_mode="expand")
+    span = reading.span(start, end)
     if span is None:
         return None
     words: list[list[int]] = []  # the [start, end) of each whitespace-delimited word before the name

@@ -14,8 +14,7 @@ from .reasons import Reason
 
 def _speech_in_sentence(reading: Reading, quote: candidates.QuoteCandidate) -> bool:
     """A verb of saying (the pattern SPEECH_VERB) in the quotation's sentence, outside the quotation."""
-    a, b = reading.analysis.sentence_at(quote.start)
-    sentence = reading.analysis.doc.char_span(a, b, alignment_mode="expand")
+    sentence = reading.sentence(quote.start)
     return sentence is not None and any(
         t.pos_ == "VERB" and t.dep_ != "amod" and not (quote.start - 1 <= t.idx < quote.end + 1)
         for t in (sentence.doc[i] for i in reading.matched("SPEECH_VERB", sentence.start, sentence.end))
@@ -36,10 +35,10 @@ def not_a_quotation(reading: Reading, quote: candidates.QuoteCandidate) -> Reaso
 def _names_a_thing(reading: Reading, quote: candidates.QuoteCandidate) -> bool:
     """The quoted words modify the noun right after the closing mark: the name of a thing ('the "Green
     Gate" scheme'), not words anyone said."""
-    doc = reading.analysis.doc
-    span = doc.char_span(quote.start, quote.end, alignment_mode="expand")
+    span = reading.span(quote.start, quote.end)
     if span is None:
         return False
+    doc = span.doc
     head = span.root.head
     after = [t for t in doc[span.end : span.end + 2] if not t.is_punct]
     return bool(after) and head.i == after[0].i and head.pos_ == "NOUN" and span.root.dep_ in ("compound", "nmod", "amod")
@@ -54,7 +53,7 @@ def head_phrase(reading: Reading, start: int, end: int) -> str:
     """The phrase at [start, end) up to where a description of its head begins (spaCy's parse): 'Zhang
     Yesui' of 'Zhang Yesui, Jaishankar's Chinese counterpart', 'a communiqué from the parties' of 'a
     communiqué from the parties headed by the Mexican Vice Foreign Minister'."""
-    span = reading.analysis.doc.char_span(start, end, alignment_mode="expand")
+    span = reading.span(start, end)
     if span is None:
         return reading.text[start:end]
     cuts = [c.left_edge.i for t in span for c in t.children
@@ -74,7 +73,7 @@ _NO_SPEAKER = lexicon.words("no_speaker")
 def _named_in_apposition(reading: Reading, start: int, end: int) -> str | None:
     """The person named in apposition to an office that heads the phrase ('the health minister, Dr
     A. Name'), or None."""
-    span = reading.analysis.doc.char_span(start, end, alignment_mode="expand")
+    span = reading.span(start, end)
     if span is None or span.root.ent_type_ == "PERSON":
         return None
     for c in span.root.children:
@@ -136,7 +135,7 @@ def speech_subject(reading: Reading, lo: int, hi: int, exclude: tuple[int, int])
     ``hi``, outside the quotation: 'Zhang said', 'said Ms Seile, the Latvian Minister', 'the statement
     read further', 'according to the statement'. Pronoun subjects are returned as such."""
     doc = reading.analysis.doc
-    span = doc.char_span(lo, hi, alignment_mode="expand")
+    span = reading.span(lo, hi)
     if span is None:
         return None
     qa, qb = exclude

@@ -7,11 +7,15 @@ the country mentions while spaCy reads the article; a :class:`Reading` takes the
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from ..pipeline.grounding import Grounder
 from . import candidates, components, countries, guard, nlp, patterns
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
 
 
 @dataclass
@@ -22,6 +26,7 @@ class Reading:
     analysis: nlp.Analysis
     flagged: list[tuple[int, int]]  # sentences that address readers or tools: evidence for nothing
     year: int | None = None  # the article's year (its date, else the latest year it names)
+    _spans: dict[tuple[int, int], Span | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @cached_property
     def grounder(self) -> Grounder:
@@ -64,6 +69,17 @@ class Reading:
         """The tokens from index ``start`` to ``end`` where a pattern labelled ``label`` matches."""
         tokens = self.matches.get(label, [])
         return tokens[bisect.bisect_left(tokens, start) : bisect.bisect_left(tokens, end)]
+
+    def span(self, start: int, end: int) -> Span | None:
+        """The tokens that hold the characters ``[start, end)`` of the article (spaCy's ``char_span``,
+        ``alignment_mode="expand"``), None where spaCy gives none. Made once for each stretch."""
+        if (start, end) not in self._spans:
+            self._spans[start, end] = self.analysis.doc.char_span(start, end, alignment_mode="expand")
+        return self._spans[start, end]
+
+    def sentence(self, offset: int) -> Span | None:
+        """The tokens of the sentence at ``offset`` (:meth:`nlp.Analysis.sentence_at`)."""
+        return self.span(*self.analysis.sentence_at(offset))
 
     def usable(self, start: int, end: int) -> bool:
         return not any(a <= start and end <= b for a, b in self.flagged)
