@@ -69,6 +69,9 @@ def test_a_parse_runs_no_reading_component() -> None:
     doc = nlp.parse(TEXT)
     assert doc._.quotes is None and not doc.spans
     assert components.quotes(doc) == candidates.quotations(TEXT)  # read when asked for
+    full = nlp.analyse(TEXT).doc
+    assert components.flags(doc) == components.flags(full)
+    assert components.countries_in(doc) == components.countries_in(full)
 
 
 def test_the_reading_makes_each_span_once() -> None:

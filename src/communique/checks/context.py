@@ -13,10 +13,10 @@ from ..reading import Reading, lexicon
 #: co-chaired, presided, led, headed, signed; with MEETING, also met, held talks, hosted, represented,
 #: visited (heads of side who met, where no one is said to lead); with TAKING_PART, also agreed,
 #: delegations, participated; SAYING, words of saying.
-LEADING = frozenset({"LEADING"})
-MEETING = LEADING | {"MEETING"}
-TAKING_PART = MEETING | {"TAKING_PART"}
-SAYING = frozenset({"SAYING"})
+LEADING = ("LEADING",)
+MEETING = (*LEADING, "MEETING")
+TAKING_PART = (*MEETING, "TAKING_PART")
+SAYING = ("SAYING",)
 
 #: The words of LEADING and MEETING as lemmas: a head word that keeps 'with X' a side's head.
 MET = lexicon.words("leading_words") | lexicon.words("meeting_words")
@@ -31,7 +31,7 @@ COUNTERPART = lexicon.words("counterpart_words")
 _VISITING = lexicon.words("visiting_verbs")
 
 
-def says(reading: Reading, start: int, labels: frozenset[str]) -> bool:
+def says(reading: Reading, start: int, labels: tuple[str, ...]) -> bool:
     """The sentence at ``start`` has, outside quotations, a word that a pattern with one of ``labels``
     matches (its lemma or its form): what the article narrates, not what someone is quoted saying ('We
     kept our heads')."""
@@ -64,7 +64,7 @@ def demoted(reading: Reading, start: int, end: int) -> bool:
     return False
 
 
-def leading_role(reading: Reading, spans: list[tuple[int, int]], labels: frozenset[str] = MEETING) -> bool:
+def leading_role(reading: Reading, spans: list[tuple[int, int]], labels: tuple[str, ...] = MEETING) -> bool:
     """Some mention of the person is in a sentence that says someone led, chaired, signed or met (words
     of ``labels``), not as the one met or called on, and not in a sentence about an earlier year's event."""
     return any(says(reading, a, labels) and not demoted(reading, a, b) and not _background(reading, a) for a, b in spans)

@@ -138,10 +138,12 @@ def quotes(doc: Doc) -> list[candidates.QuoteCandidate]:
 
 
 def flags(doc: Doc) -> list[guard.Flag]:
-    """The stretches ``communique_addressed`` flagged."""
-    return list(doc._.addressed)
+    """The stretches ``communique_addressed`` flagged (read now if the Doc did not go through it)."""
+    found = doc._.addressed if doc.has_extension(ADDRESSED) else None
+    return list(found) if found is not None else guard.find_addressed(nlp.Analysis(doc.text, doc))
 
 
 def countries_in(doc: Doc) -> list[countries.Mention]:
-    """The country mentions ``communique_countries`` found."""
-    return list(doc._.countries)
+    """The country mentions ``communique_countries`` found (read now if the Doc did not go through it)."""
+    found = doc._.countries if doc.has_extension(COUNTRIES) else None
+    return list(found) if found is not None else countries.mentions(nlp.Analysis(doc.text, doc))
