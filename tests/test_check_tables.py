@@ -89,6 +89,11 @@ FIELDS_KEPT = [
 
 #: (article, the model's answer, the reason it is refused for, the other fields it answered).
 FIELDS_REFUSED = [
+    # A body, or the meeting itself, is who meets, not a field.
+    field_row("The envoys set up a standing task group to handle customs disputes.", "standing task group", NAME_OR_PARTY,
+        ("customs disputes",)),
+    field_row("Both coast guards praised their fisheries summit as a model for the region.", "fisheries summit",
+        NAME_OR_PARTY),
     field_row("Kenya and Rwanda agreed to deepen cooperation in trade, energy and tourism.", "cooperation", TOO_GENERAL),
     field_row("The presidents praised the bilateral relations between the two nations.", "bilateral relations", TOO_GENERAL),
     field_row("The sides vowed to strengthen their partnership and ties.", "partnership", TOO_GENERAL),

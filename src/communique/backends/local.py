@@ -143,6 +143,33 @@ def serve(model: str = modelstore.DEFAULT_MODEL, *, host: str = "127.0.0.1", por
     return Engine(str(modelstore.resolve(model).path), n_ctx, host=host, port=port, parallel=parallel)
 
 
+#: Fewest prompt tokens a reading speed is measured over: a part of a batch takes mostly fixed time,
+#: and a speed read from a few tokens (say 5 tokens in 2 s on a busy machine) would time every later
+#: step as a very long one.
+MIN_MEASURED = BATCH // 2
+
+#: The longest a prompt step is taken to last (128 tokens at under 13 tokens/s, a third of the slowest
+#: machine's reading speed): whatever was measured, a stop is never asked for more than two such
+#: steps early.
+MAX_STEP = 10.0
+
+
+def read_speed(tokens: int, ms: float, known: float | None) -> float | None:
+    """Prompt tokens read per second: measured from ``tokens`` read anew in ``ms``, when they are
+    enough to tell (:data:`MIN_MEASURED`), else the speed ``known`` from before."""
+    if tokens >= MIN_MEASURED and ms > 0:
+        return tokens / (ms / 1000)
+    return known
+
+
+def prompt_step(left: int, speed: float | None) -> float | None:
+    """How long llama.cpp's next prompt step (up to :data:`BATCH` of the ``left`` tokens) is expected
+    to take at ``speed``, at most :data:`MAX_STEP`; None when the speed is not known."""
+    if not speed or left <= 0:
+        return None
+    return min(MAX_STEP, min(BATCH, left) / speed)
+
+
 class _Watch:
     """Follows one streamed answer: its text, token by token, and what it cost. It stops the answer
     when the article's deadline passes, when the answer runs away, or when ``complete(text)`` says
@@ -180,10 +207,9 @@ class _Watch:
         if progress:
             self.prompt_tokens, self.cached_tokens = int(progress.get("total", 0)), int(progress.get("cache", 0))
             processed, ms = int(progress.get("processed", 0)), float(progress.get("time_ms", 0))
-            if processed > self.cached_tokens and ms > 0:
-                self.read_rate = (processed - self.cached_tokens) / (ms / 1000)
-            if self.read_rate and processed < self.prompt_tokens:
-                step = min(BATCH, self.prompt_tokens - processed) / self.read_rate
+            self.read_rate = read_speed(processed - self.cached_tokens, ms, self.read_rate)
+            if processed < self.prompt_tokens:
+                step = prompt_step(self.prompt_tokens - processed, self.read_rate)
         if chunk.get("usage"):
             self.usage = chunk["usage"]
         for choice in chunk.get("choices") or []:

@@ -122,7 +122,7 @@ def earlier_event(reading: Reading, start: int) -> bool:
     return root.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in root.children)
 
 
-_THE_MEETING = lexicon.words("meeting_nouns")
+THE_MEETING = lexicon.words("meeting_nouns")
 
 
 def taking_part(reading: Reading, spans: list[tuple[int, int]], lede: set[str] | None = None) -> bool:
@@ -151,7 +151,7 @@ def _about_this_meeting(reading: Reading, start: int, end: int, lede: set[str]) 
     sentence = reading.span(a, b)
     if sentence is None:
         return False
-    if any(t.lemma_.casefold() in _THE_MEETING and any(c.lower_ == "the" for c in t.children) for t in sentence):
+    if any(t.lemma_.casefold() in THE_MEETING and any(c.lower_ == "the" for c in t.children) for t in sentence):
         return True  # 'the meeting', 'the 5th meeting of the Joint Committee'
     rest = reading.text[a:start] + " " + reading.text[end:b]
     return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", rest) for name in lede)

@@ -9,8 +9,8 @@ from ..pipeline.drafts import DraftDomain
 from ..reading import Reading, candidates, countries, lexicon, nlp, phrases
 from ..reading.text import normalise
 from ..schema.v1 import DomainLabel, Rejection
-from .context import only_earlier
-from .names import TRAILING, nested
+from .context import THE_MEETING, only_earlier
+from .names import BODY_HEADS, TRAILING, nested, noun_lemma
 from .reasons import Reason
 
 _GENERIC = lexicon.words("generic_fields")  # cooperation itself: too general to be a field
@@ -72,6 +72,8 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
         spans = field_spans(reading, wording) if wording is not None else []
         if wording is None:
             refused.append(Rejection(field="domains", value=raw, reason=Reason.NOT_WORDED))
+        elif _a_body_or_meeting(reading, wording):
+            refused.append(Rejection(field="domains", value=raw, reason=Reason.PARTY_WORDS))
         elif only_earlier(reading, spans):
             refused.append(Rejection(field="domains", value=raw, reason=Reason.EARLIER_EVENT))
         elif spans and all(phrases.part_of_a_name(doc, a, b) or phrases.names_who_takes_part(doc, a, b) for a, b in spans):
@@ -104,6 +106,20 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
             domains.remove(d)
             refused.append(Rejection(field="domains", value=d.wording, reason=Reason.UMBRELLA))
     return domains, refused
+
+
+#: Heads of a body's name and nouns for the meeting itself, but not those that also name an activity
+#: of cooperation ('health services', 'exchange visits').
+_WHO_OR_THE_MEETING = (BODY_HEADS | THE_MEETING) - {"service", "visit"}
+
+
+def _a_body_or_meeting(reading: Reading, wording: str) -> bool:
+    """The wording is headed by a word for a body or for the meeting itself ('joint working group',
+    'strategic dialogue', 'navy'): who meets, or the meeting, not a field."""
+    spans = reading.occurrences(wording)
+    span = reading.span(*spans[0]) if spans else None
+    head = span.root.lemma_.casefold() if span is not None else noun_lemma(wording.split()[-1])
+    return head in _WHO_OR_THE_MEETING
 
 
 def _as_noun_phrase(reading: Reading, found: candidates.DomainCandidate) -> candidates.DomainCandidate:
