@@ -57,7 +57,7 @@ def demoted(reading: Reading, start: int, end: int) -> bool:
             return head.lemma_.casefold() not in MET
         if token.dep_ == "dobj" and token.head.lemma_.casefold() in _VISITING:
             return True  # 'visited Governor X'
-        if token.dep_ in ("appos", "conj", "compound", "flat", "nmod", "poss", "pobj", "prep") and token.head is not token:
+        if token.dep_ in ("appos", "conj", "compound", "flat", "nmod", "poss", "pobj", "prep") and token.head.i != token.i:
             token = token.head
             continue
         return False
@@ -104,7 +104,7 @@ def _background(reading: Reading, start: int) -> bool:
 
 def _clause_verb(token: Token) -> Token:
     """The verb whose clause holds the token (the sentence's root if none is nearer)."""
-    while token.pos_ not in ("VERB", "AUX") and token.head is not token:
+    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:  # spaCy makes a new Token each time
         token = token.head
     return token
 

@@ -434,7 +434,7 @@ def _addressing_role(t: Token, level: int, directive: bool, sentence: list[Token
         return True
     if t.dep_ == "pobj" and head.lower_ not in ("for", "to"):  # 'for the attention of X': climb to the 'for'
         up = head
-        while up.dep_ in ("prep", "pobj") and up.lower_ not in ("for", "to") and up.head is not up:
+        while up.dep_ in ("prep", "pobj") and up.lower_ not in ("for", "to") and up.head.i != up.i:
             up = up.head
         if up.lower_ in ("for", "to") and up.dep_ == "prep":
             t, head = next((c for c in up.children if c.dep_ == "pobj"), t), up

@@ -98,7 +98,7 @@ def _head_of(doc: Doc, start: int, end: int) -> Token | None:
     if span is None:
         return None
     head = span.root
-    while head.dep_ in _MODIFIERS and head.head is not head:
+    while head.dep_ in _MODIFIERS and head.head.i != head.i:
         head = head.head
     return head
 
