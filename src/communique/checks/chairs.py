@@ -7,7 +7,7 @@ import re
 
 from ..pipeline.drafts import DraftChair, DraftParty
 from ..reading import Reading, countries, nlp
-from ..reading.text import TITLES
+from ..reading.text import TITLES, cuts_a_word
 from .context import COUNTERPART, LEADING, MEETING, SAYING, TAKING_PART, demoted, earlier_event, inside_entity, leading_role, says
 from .names import TRAILING, full_name, function_word, owner_before, person_problem, same_office, same_person, strip_title, title_in
 from .reasons import Reason
@@ -36,11 +36,6 @@ def not_a_person(reading: Reading, name: str, spans: list[tuple[int, int]]) -> R
     if any(_titled(reading, a, b) for a, b in spans):
         return None
     return Reason.NOT_SHOWN_A_PERSON
-
-
-def _cuts_a_word(text: str, start: int, end: int) -> bool:
-    """The stretch begins or ends inside a word (a name cut short, aligned to the start of the whole name)."""
-    return start > 0 and text[start - 1].isalnum() and text[start].isalnum() or end < len(text) and text[end].isalnum() and text[end - 1].isalnum()
 
 
 def _inside_a_word(text: str, start: int, end: int) -> bool:
@@ -156,7 +151,7 @@ def check_chair(reading: Reading, raw: str, parties: list[DraftParty]) -> tuple[
     if not spans:
         located = reading.grounder.locate(name, words=True)
         if (located is None or located.alignment.value == "fuzzy" and located.score < 95 or not reading.usable(located.start, located.end)
-                or _cuts_a_word(reading.text, located.start, located.end)):
+                or cuts_a_word(reading.text, located.start, located.end)):
             return None, Reason.NAME_NOT_IN_USABLE_TEXT
         name, spans = located.text, [(located.start, located.end)]
     if (why := person_problem(reading, name, spans) or not_a_person(reading, name, spans)) is not None:

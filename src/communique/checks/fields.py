@@ -72,7 +72,7 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
         spans = field_spans(reading, wording) if wording is not None else []
         if wording is None:
             refused.append(Rejection(field="domains", value=raw, reason=Reason.NOT_WORDED))
-        elif _a_body_or_meeting(reading, wording):
+        elif _a_body_or_meeting(reading, wording, spans):
             refused.append(Rejection(field="domains", value=raw, reason=Reason.PARTY_WORDS))
         elif only_earlier(reading, spans):
             refused.append(Rejection(field="domains", value=raw, reason=Reason.EARLIER_EVENT))
@@ -113,10 +113,9 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
 _WHO_OR_THE_MEETING = (BODY_HEADS | THE_MEETING) - {"service", "visit"}
 
 
-def _a_body_or_meeting(reading: Reading, wording: str) -> bool:
-    """The wording is headed by a word for a body or for the meeting itself ('joint working group',
-    'strategic dialogue', 'navy'): who meets, or the meeting, not a field."""
-    spans = reading.occurrences(wording)
+def _a_body_or_meeting(reading: Reading, wording: str, spans: list[tuple[int, int]]) -> bool:
+    """The wording (at ``spans``) is headed by a word for a body or for the meeting itself ('joint
+    working group', 'strategic dialogue', 'navy'): who meets, or the meeting, not a field."""
     span = reading.span(*spans[0]) if spans else None
     head = span.root.lemma_.casefold() if span is not None else noun_lemma(wording.split()[-1])
     return head in _WHO_OR_THE_MEETING
@@ -184,9 +183,10 @@ def _spelt_otherwise(reading: Reading, field: str) -> str | None:
     if not spans:
         lemmas = [t.lemma_.casefold() for t in nlp.parse(field) if not t.is_punct]
         doc = reading.analysis.doc
+        article = [t.lemma_.casefold() for t in doc]
         n = len(lemmas)
         spans = [(doc[i].idx, doc[i + n - 1].idx + len(doc[i + n - 1].text)) for i in range(len(doc) - n + 1)
-                 if n and [t.lemma_.casefold() for t in doc[i : i + n]] == lemmas]
+                 if n and article[i : i + n] == lemmas]
     usable = [(a, b) for a, b in spans if reading.usable(a, b)]
     return reading.text[usable[0][0] : usable[0][1]] if usable else None
 

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 from ..schema.v1 import Alignment, Chair, Domain, Event, Party, Quote, QuoteKind, Rejection, Span
 from ..checks.reasons import Reason
 from .drafts import Draft
-from ..reading.text import normalise, normalise_with_map, split_title
+from ..reading.text import cuts_a_word, normalise, normalise_with_map, split_title
 
 
 @dataclass
@@ -81,7 +81,7 @@ class Grounder:
         at = joined.find(needle_j) if len(needle_j) >= 4 else -1
         while at >= 0:
             start, end = index[at], index[at + len(needle_j) - 1] + 1
-            if not (start and self.article[start - 1].isalnum() or end < len(self.article) and self.article[end].isalnum()):
+            if not cuts_a_word(self.article, start, end):
                 found.append(self.span(start, end, Alignment.normalised))
             at = joined.find(needle_j, at + 1)
         return found

@@ -78,10 +78,7 @@ def find_quotes(doc: Doc) -> Doc:
     found = candidates.quotations(doc.text)
     doc._.quotes = found
     doc.spans[QUOTES] = [_span(doc, q.start, q.end) for q in found]
-    for q, span in zip(found, doc.spans[QUOTES]):
-        for token in span:
-            if q.start <= token.idx < q.end:
-                token._.in_quote = True
+    _mark(doc, [(q.start, q.end) for q in found], QUOTES, "in_quote")
     return doc
 
 
@@ -98,10 +95,7 @@ def find_addressed(doc: Doc) -> Doc:
     found = guard.find_addressed(nlp.Analysis(doc.text, doc))
     doc._.addressed = found
     doc.spans[ADDRESSED] = [_span(doc, f.start, f.end, f.reason) for f in found]
-    for f, span in zip(found, doc.spans[ADDRESSED]):
-        for token in span:
-            if f.start <= token.idx < f.end:
-                token._.flagged = True
+    _mark(doc, [(f.start, f.end) for f in found], ADDRESSED, "flagged")
     return doc
 
 
@@ -118,6 +112,15 @@ def find_countries(doc: Doc) -> Doc:
     doc._.countries = found
     doc.spans[COUNTRIES] = [_span(doc, m.start, m.end, m.name, m.name) for m in found]
     return doc
+
+
+def _mark(doc: Doc, stretches: list[tuple[int, int]], group: str, flag: str) -> None:
+    """Set the token extension ``flag`` on each token of ``doc.spans[group]`` that starts inside its
+    stretch (the exact character offsets, which a span expanded to whole tokens may overrun)."""
+    for (start, end), span in zip(stretches, doc.spans[group]):
+        for token in span:
+            if start <= token.idx < end:
+                token._.set(flag, True)
 
 
 def _span(doc: Doc, start: int, end: int, label: str = "", span_id: str = "") -> Span:

@@ -48,6 +48,13 @@ def normalise_with_map(text: str) -> tuple[str, list[int]]:
     return "".join(out), index
 
 
+def cuts_a_word(text: str, start: int, end: int) -> bool:
+    """``text[start:end]`` begins or ends inside a word: a letter or digit just inside and just outside
+    an edge (a name cut short, aligned to the start of the whole name)."""
+    return (0 < start < len(text) and text[start - 1].isalnum() and text[start].isalnum()
+            or 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum())
+
+
 def normalise(text: str) -> str:
     return normalise_with_map(text)[0]
 
