@@ -8,18 +8,14 @@ from typing import Any
 
 import pytest
 
-from communique.reading import candidates, countries, nlp
+from communique.reading import candidates, countries, read
 from communique.checks import chairs, context, event, fields, names, parties, speakers
 from communique.strategies import assisted
-from communique.reading import flagged_spans
-from communique.reading import Reading
 
 pytest.importorskip("spacy")
 
 
-def reading(text: str) -> Reading:
-    analysis = nlp.analyse(text)
-    return Reading(text, analysis, flagged_spans(analysis))
+reading = read
 
 
 @pytest.mark.parametrize("name", ["US", "U.S.", "United States", "American", "the United States'"])

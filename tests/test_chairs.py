@@ -7,15 +7,12 @@ of them appears in the package's code (checked at the end)."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from communique.checks import chairs
-from communique.strategies import assisted
-from communique.reading import flagged_spans
-from communique.reading import nlp
-from communique.reading import Reading
+from communique.reading import Reading, read
+from unfitted import four_word_runs, package_text
 
 ARTICLE = (
     "VALLETTA, May 3 \u2014 Presidents Ana Moraes of Brazil and Jorge Vidal of Chile agreed today to widen "
@@ -30,9 +27,7 @@ ARTICLE = (
 )
 
 
-def reading(text: str, year: int | None = None) -> Reading:
-    analysis = nlp.analyse(text)
-    return Reading(text, analysis, flagged_spans(analysis), year)
+reading = read
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +67,7 @@ def test_a_name_with_a_title_before_it_is_a_person_even_where_the_parser_misses_
 
 
 def test_no_sentence_of_these_tests_is_in_the_package() -> None:
-    source = "\n".join(p.read_text(encoding="utf-8") for p in (Path(assisted.__file__).parent.parent).rglob("*.py"))
+    source = package_text()
     for sentence in ARTICLE.split("\n\n"):
         for phrase in (sentence[:40], sentence[-40:]):
             assert phrase not in source, phrase
@@ -197,25 +192,13 @@ def test_an_answer_the_article_shows_wrong_is_refused_for_its_reason(text: str, 
     assert why == reason
 
 
-def _four_word_runs(text: str) -> set[tuple[str, ...]]:
-    words = re.findall(r"\w+", text.casefold())
-    return {tuple(words[i : i + 4]) for i in range(len(words) - 3)}
-
-
-def _package_text() -> str:
-    """The package's code and the prompts the model reads: where a rule could be fitted to a test sentence."""
-    root = Path(assisted.__file__).resolve().parent.parent
-    files = [*root.rglob("*.py"), *(root.parent.parent / "prompts").rglob("*.j2")]
-    return "\n".join(p.read_text(encoding="utf-8") for p in files)
-
-
 def test_no_sentence_or_name_of_the_tables_is_written_in_the_package() -> None:
-    text = _package_text()
-    runs = _four_word_runs(text)
+    text = package_text()
+    runs = four_word_runs(text)
     rows = [p.values for p in CHAIRS_KEPT + CHAIRS_REFUSED]
     assert len(rows) >= 30
     for sentence, *_ in rows:
-        shared = _four_word_runs(sentence) & runs
+        shared = four_word_runs(sentence) & runs
         assert not shared, (sentence, shared)
     # The people of the tables: those kept, and those refused for what the article says of them.
     people = {kept for _, _, kept in (p.values for p in CHAIRS_KEPT)}

@@ -7,12 +7,12 @@ All articles are made up for these tests.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
 from communique.reading import candidates, guard, nlp
+from unfitted import four_word_runs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -124,16 +124,11 @@ def _covered(text: str, flags: list[guard.Flag], needle: str, after: int) -> boo
     return any(f.start <= at and at + len(needle) <= f.end for f in flags)
 
 
-def _four_word_runs(text: str) -> set[tuple[str, ...]]:
-    words = re.findall(r"\w+", text.casefold())
-    return {tuple(words[i : i + 4]) for i in range(len(words) - 3)}
-
-
 def test_hostile_phrasings_are_not_written_in_the_guard() -> None:
-    source = _four_word_runs(Path(guard.__file__).read_text(encoding="utf-8"))
+    source = four_word_runs(Path(guard.__file__).read_text(encoding="utf-8"))
     assert len(HOSTILE) >= 12
     for sentence, _ in HOSTILE:
-        shared = _four_word_runs(sentence) & source
+        shared = four_word_runs(sentence) & source
         assert not shared, (sentence, shared)
 
 
