@@ -31,7 +31,7 @@ from ..inputs import Article
 from ..pipeline.drafts import Draft, DraftEvent, DraftQuote
 from ..pipeline.session import Question, Step
 from ..prompting import PromptVersion
-from ..reading import Reading, candidates, countries, dates, flagged_spans, nlp
+from ..reading import candidates, countries, dates, read
 from ..reading.text import normalise
 from ..schema.v1 import Rejection
 from . import register
@@ -92,10 +92,9 @@ def one_domain_per_wording(article: str, draft: Draft) -> Draft:
 @register("assisted", one_domain_per_wording)
 def assisted(article: Article, prompt: PromptVersion) -> Generator[Step, Any, Draft]:
     text = article.text
-    analysis = nlp.analyse(text)
     base = dates.article_date(text, article.metadata)
     year = base.year if base else max((int(m.group(0)) for m in YEAR.finditer(text)), default=None)
-    reading = Reading(text, analysis, flagged_spans(analysis), year)
+    reading = read(text, year)
     draft = Draft()
     shown = candidates.mask(text, reading.flagged) if reading.flagged else text
     if reading.flagged:
