@@ -100,3 +100,46 @@ def test_the_call_log_writes_every_call_under_its_article(tmp_path: Path) -> Non
     assert {(r["article_id"], r["article_sha256"], r["prompt"], r["backend"]) for r in rows} == {
         ("seed", article.sha256, "summarise@2", "replay")}
     assert summary.provenance.backend == "replay" and summary.provenance.model == DEFAULT_MODEL
+
+
+class Counting(Backend):
+    """Answers every question with an empty object and counts the calls (plumbing only, no model)."""
+
+    name = "counting"
+    model = "m"
+    model_sha256 = "abc"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def complete(self, messages: Messages, response_model: type[T], params: GenerationParams) -> Completion[T]:
+        self.calls += 1
+        return Completion(value=response_model(), prompt_tokens=1, completion_tokens=1, latency_s=0.0, raw="{}")
+
+
+def test_recording_missing_only_asks_live_just_the_questions_not_recorded(tmp_path: Path) -> None:
+    from pydantic import BaseModel
+
+    class Answer(BaseModel):
+        text: str = ""
+
+    params = GenerationParams()
+    asked = [[{"role": "user", "content": q}] for q in ("first", "second")]
+    inner = Counting()
+    RecordingBackend(inner, tmp_path).complete(asked[0], Answer, params)
+    assert inner.calls == 1
+    again = RecordingBackend(inner, tmp_path, missing_only=True)
+    assert again.complete(asked[0], Answer, params).extra == {"replayed": key_of(asked[0], Answer, params)}
+    assert inner.calls == 1  # recorded: answered from the file
+    again.complete(asked[1], Answer, params)
+    assert inner.calls == 2  # not recorded: asked live, and now recorded
+    assert ReplayBackend(tmp_path, model="m", model_sha256="abc").complete(asked[1], Answer, params).raw == "{}"
+    RecordingBackend(inner, tmp_path).complete(asked[0], Answer, params)
+    assert inner.calls == 3  # a plain re-recording asks again
+
+
+def key_of(messages: Messages, model: type[Any], params: GenerationParams) -> str:
+    from communique.backends.replay import recording_key
+
+    return recording_key("m:abc", messages, model, params)

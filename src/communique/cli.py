@@ -205,6 +205,10 @@ def eval_(
     prompt_version: PromptOpt = DEFAULT_PROMPT_VERSION,
     live: Annotated[bool, typer.Option("--live", help="Run the real model instead of replaying recordings")] = False,
     record: Annotated[bool, typer.Option("--record", help="Run live and refresh the recordings")] = False,
+    record_missing: Annotated[
+        bool, typer.Option("--record-missing", help="Replay the recorded answers and run live only the questions not recorded "
+                           "yet, recording them (after a change to one prompt template)")
+    ] = False,
     recordings: Annotated[
         Optional[Path],
         typer.Option("--recordings", help="Recorded answers to replay or refresh (default: <cases folder>/recordings; "
@@ -244,6 +248,7 @@ def eval_(
         typer.echo(line, err=True)
 
     folder = cases if cases is not None else suite
+    record = record or record_missing
     try:
         if cases is not None and not cases.exists() and not any(c in str(cases) for c in "/\\"):
             raise ConfigError(f"--cases {cases}: no such folder (--cases takes a folder of cases; case ids go in --only)")
@@ -261,7 +266,7 @@ def eval_(
         runs = []
         for version, model_name in variants:
             model_backend = ev.eval_backend(backend, model_name, recordings=replay_from, live=live, record=record,
-                                            **backend_options(backend, base_url, api_key, mode))
+                                            missing_only=record_missing, **backend_options(backend, base_url, api_key, mode))
             summariser = Summariser(model_backend, prompt_version=version, deadline=deadline_value(deadline))
             label = f"{summariser.prompt.key} on {model_backend.model}"
 

@@ -31,6 +31,22 @@ def _path(folder: Path, key: str) -> Path:
     return folder / key[:2] / f"{key}.json"
 
 
+def _replayed(path: Path, key: str, response_model: type[T]) -> Completion[T] | None:
+    """The recorded answer at ``path``, or None when there is none."""
+    if not path.exists():
+        return None
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    return Completion(
+        value=response_model.model_validate_json(saved["raw"]),
+        prompt_tokens=saved.get("prompt_tokens", 0),
+        completion_tokens=saved.get("completion_tokens", 0),
+        latency_s=0.0,
+        attempts=saved.get("attempts", 1),
+        raw=saved["raw"],
+        extra={"replayed": key},
+    )
+
+
 class ReplayBackend(Backend):
     name = "replay"
 
@@ -42,38 +58,34 @@ class ReplayBackend(Backend):
 
     def complete(self, messages: Messages, response_model: type[T], params: GenerationParams) -> Completion[T]:
         key = recording_key(f"{self.model}:{self.model_sha256}", messages, response_model, params)
-        path = _path(self.folder, key)
-        if not path.exists():
+        done = _replayed(_path(self.folder, key), key, response_model)
+        if done is None:
             raise BackendUnavailable(
                 f"no recorded response {key[:12]} for model {self.model} in {self.folder}; "
                 "re-record with a live backend (`--record`)"
             )
-        saved = json.loads(path.read_text(encoding="utf-8"))
-        return Completion(
-            value=response_model.model_validate_json(saved["raw"]),
-            prompt_tokens=saved.get("prompt_tokens", 0),
-            completion_tokens=saved.get("completion_tokens", 0),
-            latency_s=0.0,
-            attempts=saved.get("attempts", 1),
-            raw=saved["raw"],
-            extra={"replayed": key},
-        )
+        return done
 
     def describe(self) -> dict[str, Any]:
         return {"recordings": str(self.folder)}
 
 
 class RecordingBackend(WrappedBackend):
-    """Passes calls to ``inner`` and writes each answer where a ReplayBackend will find it."""
+    """Passes calls to ``inner`` and writes each answer where a ReplayBackend will find it. With
+    ``missing_only``, a question already recorded is answered from its recording and only the others
+    are asked live: after a change to one prompt template, re-recording asks only the changed question."""
 
-    def __init__(self, inner: Backend, folder: str | Path) -> None:
+    def __init__(self, inner: Backend, folder: str | Path, *, missing_only: bool = False) -> None:
         super().__init__(inner)
         self.folder = Path(folder)
+        self.missing_only = missing_only
 
     def complete(self, messages: Messages, response_model: type[T], params: GenerationParams) -> Completion[T]:
-        done = self.inner.complete(messages, response_model, params)
         key = recording_key(f"{self.model}:{self.model_sha256}", messages, response_model, params)
         path = _path(self.folder, key)
+        if self.missing_only and (replayed := _replayed(path, key, response_model)) is not None:
+            return replayed
+        done = self.inner.complete(messages, response_model, params)
         path.parent.mkdir(parents=True, exist_ok=True)
         record = {
             "model": self.model,

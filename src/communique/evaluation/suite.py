@@ -213,9 +213,11 @@ def default_recordings(folder: Path) -> Path | None:
 
 
 def eval_backend(
-    backend: str, model: str | None, *, recordings: Path | None, live: bool, record: bool, **options: Any
+    backend: str, model: str | None, *, recordings: Path | None, live: bool, record: bool, missing_only: bool = False,
+    **options: Any,
 ) -> Backend:
-    """Replay recorded answers (the default), or run live, optionally recording what the model says."""
+    """Replay recorded answers (the default), or run live, optionally recording what the model says
+    (``missing_only``: only the questions not recorded yet are asked live)."""
     if recordings is None and (record or not live):
         raise ConfigError(
             "no recordings folder: pass --recordings DIR (outside the repository for third-party texts), or --live"
@@ -233,7 +235,7 @@ def eval_backend(
     real = create_backend(backend, model=model, **options)
     if record:
         assert recordings is not None
-        return RecordingBackend(real, recordings)
+        return RecordingBackend(real, recordings, missing_only=missing_only)
     return real
 
 
