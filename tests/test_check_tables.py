@@ -253,13 +253,34 @@ def test_a_quotation_or_speaker_the_article_does_not_give_is_refused(text: str, 
         assert [(r.value, r.reason) for r in refused] == [(f"speaker {answer!r}", reason)]
 
 
+#: (article, the model's answer, a member of the same list it did not answer, taken or not).
+LISTS = [
+    # A list that a word for cooperation or its areas governs is a list of fields.
+    field_row("Ghana and Togo agreed on closer cooperation in forestry, seed banks and soil science.", "forestry",
+        "soil science", (True,)),
+    field_row("The areas of the accord include pilotage, dredging and customs.", "pilotage", "customs", (True,)),
+    field_row("Officials discussed matters covering dredging, pilotage and harbour fees.", "dredging", "pilotage", (True,)),
+    field_row("Both ports will collaborate on dredging, pilotage and customs.", "dredging", "customs", (True,)),
+    field_row("The envoys pledged stronger ties in rowing, chess and archery.", "chess", "archery", (True,)),
+    # Any other list is not taken whole on one member's say.
+    field_row("During the visit the minister toured schools, clinics and markets in Lome.", "schools", "clinics", (False,)),
+    field_row("The talks were attended by diplomats, engineers and bankers.", "engineers", "bankers", (False,)),
+]
+
+
+@pytest.mark.parametrize(("text", "answer", "member", "taken"), LISTS)
+def test_a_list_that_cooperation_governs_is_a_list_of_fields(text: str, answer: str, member: str, taken: tuple[bool]) -> None:
+    domains, _ = fields.fields_of(reading(text), [answer], [])
+    assert (member in [d.wording for d in domains]) is taken[0], [d.wording for d in domains]
+
+
 # -- the tables are not written in the code -------------------------------------------------------------
 
 
 def test_no_sentence_or_name_of_the_tables_is_written_in_the_package() -> None:
     text = package_text()
     runs = four_word_runs(text)
-    tables = {"fields": FIELDS_KEPT + FIELDS_REFUSED, "speakers": SPEAKERS_FOUND + SPEAKERS_REFUSED}
+    tables = {"fields": FIELDS_KEPT + FIELDS_REFUSED + LISTS, "speakers": SPEAKERS_FOUND + SPEAKERS_REFUSED}
     assert all(len(rows) >= 20 for rows in tables.values()), {k: len(v) for k, v in tables.items()}
     for rows in tables.values():
         for p in rows:

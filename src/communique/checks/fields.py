@@ -50,19 +50,43 @@ def list_rest(reading: Reading, listed: list[str], least: int = 2) -> list[str]:
     'other ...' are left out."""
     found: list[str] = []
     for members in phrases.noun_lists(reading.analysis.doc):
-        if sum(any(_same_field(m.text, w) for w in listed) for m in members) < least:
-            continue
-        for m in members:
-            if not (any(_same_field(m.text, w) for w in [*listed, *found]) or not reading.usable(m.start, m.end)
-                    or normalise(m.text) in _GENERIC or m.text.casefold().startswith("other ")):
-                found.append(m.text)
+        if sum(any(_same_field(m.text, w) for w in listed) for m in members) >= least:
+            found += _new_members(reading, members, [*listed, *found])
+    return found
+
+
+_COOPERATION = lexicon.words("cooperation_lemmas")
+
+
+def cooperation_lists(reading: Reading, listed: list[str]) -> list[str]:
+    """The members of each list of noun phrases that a word for cooperation or its areas governs
+    ('cooperation in A, B and C', 'matters covering A, B and C', 'areas which include A and B'): fields,
+    whether or not the answer named them. Members already listed, generic words and 'other ...' are
+    left out."""
+    found: list[str] = []
+    doc = reading.analysis.doc
+    for members in phrases.noun_lists(doc):
+        head = phrases.governor(doc, members)
+        if head is not None and head.lemma_.casefold() in _COOPERATION:
+            found += _new_members(reading, members, [*listed, *found])
+    return found
+
+
+def _new_members(reading: Reading, members: list[phrases.Phrase], listed: list[str]) -> list[str]:
+    """The members of a list that are fields not yet listed."""
+    found: list[str] = []
+    for m in members:
+        if not (any(_same_field(m.text, w) for w in [*listed, *found]) or not reading.usable(m.start, m.end)
+                or normalise(m.text) in _GENERIC or m.text.casefold().startswith("other ")):
+            found.append(m.text)
     return found
 
 
 def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.DomainCandidate]) -> tuple[list[DraftDomain], list[Rejection]]:
     """The fields of cooperation: the model's open answer, each grounded to the article's wording; the
     common fields found in the article (``accepted``) that no listed field covers; the phrases that word
-    those more fully; the rest of a list the answers drew three members from. Refused: a field named
+    those more fully; the rest of a list the answers drew two members from; the members of a list that
+    a word for cooperation governs. Refused: a field named
     only about an earlier event or only in words for who takes part, and an umbrella over listed fields."""
     domains: list[DraftDomain] = []
     refused: list[Rejection] = []
@@ -96,8 +120,9 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
         elif not any(a < e and s < b for s, e in where for a, b in taken):
             domains.append(DraftDomain(label=m.label, wording=m.wording))
     domains += [DraftDomain(label=domain_label(w), wording=w) for w in field_phrases(reading, accepted, [d.wording for d in domains])]
-    domains += [DraftDomain(label=domain_label(w), wording=w) for w in list_rest(reading, [d.wording for d in domains])
-                if not only_earlier(reading, field_spans(reading, w))]
+    for more in (list_rest, cooperation_lists):
+        domains += [DraftDomain(label=domain_label(w), wording=w) for w in more(reading, [d.wording for d in domains])
+                    if not only_earlier(reading, field_spans(reading, w))]
 
     # A general wording ('joint cooperative efforts') whose examples in the article are fields listed in
     # their own right is an umbrella over them, not another field; a controlled-vocabulary field stays.

@@ -88,6 +88,30 @@ def noun_lists(doc: Doc) -> list[list[Phrase]]:
     return sorted(found, key=lambda members: members[0].start)
 
 
+_LISTING_VERBS = lexicon.words("listing_verbs")
+
+
+def governor(doc: Doc, members: list[Phrase]) -> Token | None:
+    """The word a list of noun phrases depends on: the head of the preposition it is the object of
+    ('cooperation' for 'cooperation in A and B'; 'areas' for 'areas such as A and B'), or the verb it is
+    the object of; for a verb that lists what its subject holds ('include', 'cover'), that subject, or
+    the noun the verb's clause describes ('areas, which include A and B'; 'matters covering A and B')."""
+    span = doc.char_span(members[0].start, members[0].end, alignment_mode="expand")
+    if span is None:
+        return None
+    first = span.root
+    if first.dep_ == "pobj":
+        return first.head.head
+    if first.dep_ != "dobj":
+        return None
+    verb = first.head
+    if verb.lemma_.casefold() not in _LISTING_VERBS:
+        return verb
+    if verb.dep_ in ("relcl", "acl"):
+        return verb.head
+    return next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), verb)
+
+
 # 'between' and 'among' take who takes part ('talks between historical maritime neighbours', 'among
 # maritime security agencies'), not a topic.
 _PARTICIPANTS = lexicon.words("participant_prepositions")
