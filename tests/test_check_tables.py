@@ -262,6 +262,7 @@ LISTS = [
     field_row("Officials discussed matters covering dredging, pilotage and harbour fees.", "dredging", "pilotage", (True,)),
     field_row("Both ports will collaborate on dredging, pilotage and customs.", "dredging", "customs", (True,)),
     field_row("The envoys pledged stronger ties in rowing, chess and archery.", "chess", "archery", (True,)),
+    field_row("Their two-day talks focused on forestry and customs.", "forestry", "customs", (True,)),
     # Any other list is not taken whole on one member's say.
     field_row("During the visit the minister toured schools, clinics and markets in Lome.", "schools", "clinics", (False,)),
     field_row("The talks were attended by diplomats, engineers and bankers.", "engineers", "bankers", (False,)),
