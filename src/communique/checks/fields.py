@@ -124,6 +124,13 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
         domains += [DraftDomain(label=domain_label(w), wording=w) for w in more(reading, [d.wording for d in domains])
                     if not only_earlier(reading, field_spans(reading, w))]
 
+    # Wordings that differ only in saying the parties do it together are one field: the first stays.
+    seen: set[str] = set()
+    for d in list(domains):
+        if (key := _field_key(d.wording)) in seen:
+            domains.remove(d)
+        seen.add(key)
+
     # A general wording ('joint cooperative efforts') whose examples in the article are fields listed in
     # their own right is an umbrella over them, not another field; a controlled-vocabulary field stays.
     for d in list(domains):
@@ -131,6 +138,14 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
             domains.remove(d)
             refused.append(Rejection(field="domains", value=d.wording, reason=Reason.UMBRELLA))
     return domains, refused
+
+
+_JOINT = lexicon.words("joint_modifiers")
+
+
+def _field_key(wording: str) -> str:
+    """The wording without the modifiers that say the parties do it together ('joint', 'bilateral')."""
+    return " ".join(w for w in normalise(wording).split() if w not in _JOINT)
 
 
 #: Heads of a body's name and nouns for the meeting itself, but not those that also name an activity
