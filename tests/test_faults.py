@@ -3,6 +3,7 @@ OpenAI-compatible server on loopback (tests/scripted_server.py). Plumbing: no mo
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import time
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from communique import BackendUnavailable, ExtractionFailed, Summariser
+from communique import BackendUnavailable, ExtractionFailed, Summariser, Summary
 from communique.backends.openai import OpenAIBackend
 from conftest import cli
 from scripted_server import SEED_DRAFT, ScriptedServer, decomposed_answer
@@ -116,3 +117,30 @@ def test_batch_through_every_fault_loses_no_record(tmp_path: Path, seed_text: st
                                                    capture_output=True, text=True).stdout.splitlines()]
     assert len(calls) == 10 and sum(c["attempts"] or 0 for c in calls) >= len(script) - 3
     assert SECRET not in done.stderr and SECRET not in db.read_bytes().decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("driver", ["sync", "async"])
+def test_a_question_with_no_valid_answer_is_left_out_and_the_article_keeps_the_rest(driver: str, seed_text: str) -> None:
+    """Prompt v6 asks several questions; the one about fields gets a broken answer on every attempt. The
+    article keeps what the other answers and the article give (parties, chairs, quotes), with a warning
+    that names the failure, instead of failing as a whole."""
+    def answer(body: dict) -> str:
+        if any("fields of cooperation" in m["content"] for m in body["messages"]):
+            return '{"fields": ["intelligence", '  # cut off: invalid every time
+        return json.dumps({"parties": ["Israel", "Morocco"], "chairs": ["Dror Shalom"]})
+
+    def summarise(server: ScriptedServer) -> Summary:
+        summariser = Summariser(backend(server), prompt_version="6")
+        return summariser.summarise(seed_text) if driver == "sync" else asyncio.run(summariser.asummarise(seed_text))
+
+    with ScriptedServer([("call", answer)]) as server:
+        s = summarise(server)
+    asked = [" ".join(m["content"] for m in r["body"]["messages"]) for r in server.requests]
+    assert sum("fields of cooperation" in a for a in asked) == 2, "asked, then re-asked once"
+    assert [p.name for p in s.parties] == ["Israel", "Morocco"] and "Dror Shalom" in [c.name for c in s.chairs]
+    assert s.quotes, "the quotations are found in the article"
+    assert any(w.startswith("partial result: no valid answer to 1 of the article's questions") for w in s.warnings), s.warnings
+    # With no question answered at all, the article fails with that reason, as before.
+    with ScriptedServer([INVALID["truncated JSON"]]) as server:
+        with pytest.raises(ExtractionFailed, match="no valid answer"):
+            summarise(server)

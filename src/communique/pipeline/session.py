@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from .. import deadline
 from ..backends.base import Backend, Call, Completion, GenerationParams
-from ..errors import CommuniqueError, DeadlineExceeded
+from ..errors import CommuniqueError, DeadlineExceeded, ExtractionFailed
 from ..inputs import Article
 from ..prompting import PromptVersion
 from . import chunking
@@ -158,18 +158,38 @@ class Session:
             values = [self._count(c) if ok and (c := next(done)) is not None else None for ok in admitted]
             answer = tuple(values) if isinstance(step, tuple) else values[0]
 
+    def settle(self, done: list[Any]) -> list[Completion[Any] | None] | CommuniqueError:
+        """The outcome of one step's calls (completions, ``None`` for those not asked, or the errors they
+        failed with) for the plan. A question the model gave no valid answer to is left unanswered, with
+        a warning, and the article goes on with the others (nothing already answered is lost); when the
+        article has no answer at all, that failure is its error. Any other error is the article's."""
+        if (other := next((d for d in done if isinstance(d, BaseException) and not isinstance(d, ExtractionFailed)), None)) is not None:
+            if not isinstance(other, CommuniqueError):
+                raise other
+            return other
+        failed = [d for d in done if isinstance(d, ExtractionFailed)]
+        kept = [None if isinstance(d, ExtractionFailed) else d for d in done]
+        if failed:
+            if not (self.tally.calls or any(k is not None for k in kept)):
+                return failed[0]
+            self.tally.warnings.append(f"partial result: no valid answer to {len(failed)} of the article's questions: {failed[0]}")
+        return kept
+
     def run(self) -> Draft:
         with deadline.scope(self.deadline_s):
             plan = self.plan()
             outcome: list[Completion[Any] | None] | CommuniqueError | None = None
             while not isinstance(calls := step(plan, outcome), Draft):
-                answers: list[Completion[Any] | None] = []
+                answers: list[Completion[Any] | ExtractionFailed | None] = []
                 try:
                     for c in calls:
-                        answers.append(None if self.out_of_time else self.backend.complete(c.messages, c.response_model, c.params))
-                    outcome = answers
+                        try:
+                            answers.append(None if self.out_of_time else self.backend.complete(c.messages, c.response_model, c.params))
+                        except ExtractionFailed as exc:
+                            answers.append(exc)
+                    outcome = self.settle(answers)
                 except DeadlineExceeded as exc:
-                    outcome = self._late(exc, answers, len(calls))
+                    outcome = self._late(exc, [a if isinstance(a, Completion) else None for a in answers], len(calls))
                 except CommuniqueError as exc:
                     outcome = exc
             return calls
@@ -184,17 +204,11 @@ class Session:
                     continue
                 done = await asyncio.gather(*(self.backend.acomplete(c.messages, c.response_model, c.params) for c in calls),
                                             return_exceptions=True)
-                failed = next((r for r in done if isinstance(r, BaseException) and not isinstance(r, DeadlineExceeded)), None)
-                if failed is not None and not isinstance(failed, CommuniqueError):
-                    raise failed
                 late = next((r for r in done if isinstance(r, DeadlineExceeded)), None)
-                if failed is not None:
-                    outcome = failed
-                elif late is not None:
+                outcome = self.settle([r for r in done if not isinstance(r, DeadlineExceeded)])
+                if late is not None and not isinstance(outcome, CommuniqueError):
                     kept = [None if isinstance(r, BaseException) else r for r in done]
                     outcome = self._late(late, kept, len(calls))
-                else:
-                    outcome = list(done)  # type: ignore[arg-type]
             return calls
 
     def _late(self, exc: DeadlineExceeded, answers: list[Completion[Any] | None], asked: int) -> list[Completion[Any] | None] | CommuniqueError:

@@ -61,9 +61,8 @@ class OpenAIBatchRunner:
     def _advance(self, p: Pending) -> Record | None:
         """Send the answers (or the first error) into the plan: its next calls go into ``p``'s slots,
         or the article is done and its record is returned."""
-        error = next((o for o in p.outcomes if isinstance(o, CommuniqueError)), None)
         try:
-            calls = step(p.plan, error or (p.outcomes if p.requests else None))  # type: ignore[arg-type]
+            calls = step(p.plan, p.session.settle(p.outcomes) if p.requests else None)
             if isinstance(calls, Draft):
                 summary = self.runner.summariser.finish(p.session, calls, p.started)
                 return self.runner.finish(p.item, p.article, summary, p.started)
