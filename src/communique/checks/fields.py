@@ -68,16 +68,20 @@ def cooperation_lists(reading: Reading, listed: list[str]) -> list[str]:
     for members in phrases.noun_lists(doc):
         head = phrases.governor(doc, members)
         if head is not None and head.lemma_.casefold() in _COOPERATION:
-            found += _new_members(reading, members, [*listed, *found])
+            found += _new_members(reading, members, [*listed, *found], narrower=True)
     return found
 
 
-def _new_members(reading: Reading, members: list[phrases.Phrase], listed: list[str]) -> list[str]:
-    """The members of a list that are fields not yet listed."""
+def _new_members(reading: Reading, members: list[phrases.Phrase], listed: list[str], narrower: bool = False) -> list[str]:
+    """The members of a list that are fields not yet listed. A member is listed already when a listed
+    field's words hold its own, or (not ``narrower``) its words hold a listed field's: in a list that
+    cooperation governs, a narrower member ('renewable energy' beside 'energy') is a field of its own."""
     found: list[str] = []
     for m in members:
-        if not (any(_same_field(m.text, w) for w in [*listed, *found]) or not reading.usable(m.start, m.end)
-                or normalise(m.text) in _GENERIC or m.text.casefold().startswith("other ")):
+        if not reading.usable(m.start, m.end) or normalise(m.text) in _GENERIC or m.text.casefold().startswith("other "):
+            continue
+        words = _words(m.text)
+        if not any(words <= _words(w) or (not narrower and _words(w) <= words) for w in [*listed, *found]):
             found.append(m.text)
     return found
 
