@@ -263,6 +263,7 @@ LISTS = [
     field_row("Both ports will collaborate on dredging, pilotage and customs.", "dredging", "customs", (True,)),
     field_row("The envoys pledged stronger ties in rowing, chess and archery.", "chess", "archery", (True,)),
     field_row("Their two-day talks focused on forestry and customs.", "forestry", "customs", (True,)),
+    field_row("The coast guards vowed to combat smuggling, piracy and illegal fishing.", "piracy", "illegal fishing", (True,)),
     # ... a narrower member as well: 'diver training' beside the answer 'training'.
     field_row("Staff training came first. The navies then agreed on cooperation in diver training, hydrography and pilotage.",
         "training", "diver training", (True,)),
