@@ -163,12 +163,15 @@ class Session:
         failed with) for the plan. A question the model gave no valid answer to is left unanswered, with
         a warning, and the article goes on with the others (nothing already answered is lost); when the
         article has no answer at all, that failure is its error. Any other error is the article's."""
-        if (other := next((d for d in done if isinstance(d, BaseException) and not isinstance(d, ExtractionFailed)), None)) is not None:
+        def no_answer(d: Any) -> bool:
+            return isinstance(d, ExtractionFailed) and not isinstance(d, DeadlineExceeded)
+
+        if (other := next((d for d in done if isinstance(d, BaseException) and not no_answer(d)), None)) is not None:
             if not isinstance(other, CommuniqueError):
                 raise other
             return other
-        failed = [d for d in done if isinstance(d, ExtractionFailed)]
-        kept = [None if isinstance(d, ExtractionFailed) else d for d in done]
+        failed = [d for d in done if no_answer(d)]
+        kept = [None if no_answer(d) else d for d in done]
         if failed:
             if not (self.tally.calls or any(k is not None for k in kept)):
                 return failed[0]
@@ -185,6 +188,8 @@ class Session:
                     for c in calls:
                         try:
                             answers.append(None if self.out_of_time else self.backend.complete(c.messages, c.response_model, c.params))
+                        except DeadlineExceeded:
+                            raise
                         except ExtractionFailed as exc:
                             answers.append(exc)
                     outcome = self.settle(answers)
