@@ -73,6 +73,9 @@ FIELDS_KEPT = [
     field_row("Both sides agreed to boost economic and trade cooperation.", "economic cooperation", "economic cooperation"),
     field_row("Both navies will step up work on counter-piracy in the Gulf of Guinea.", "counter-piracy", "counter-piracy"),
     field_row("The agreement opens cooperation in Renewable Energy and green hydrogen.", "renewable energy", "renewable energy"),
+    # A phrase that only mentions a country is no country's name.
+    field_row("Both sides agreed to invest in construction of ring roads in Ghana under a concession.",
+        "construction of ring roads in Ghana", "construction of ring roads in Ghana"),
     field_row("The envoys agreed to work together in areas such as fisheries and port logistics.", "fisheries", "fisheries"),
     field_row("In 2024 the two sides launched cooperation in space research.", "space research", "space research"),
     field_row("The minister said the sides had agreed to expand rail freight.", "rail freight", "rail freight"),
@@ -94,6 +97,8 @@ FIELDS_REFUSED = [
     field_row("Both coast guards praised their fisheries summit as a model for the region.", "fisheries summit",
         NAME_OR_PARTY),
     field_row("Kenya and Rwanda agreed to deepen cooperation in trade, energy and tourism.", "cooperation", TOO_GENERAL),
+    field_row("Officials from Kenya and Uganda agreed to deepen cooperation in rail and tourism.", "Uganda", NOT_WORDED),
+    field_row("Officials agreed to deepen cooperation with Uganda in rail and tourism.", "Uganda", NOT_WORDED),
     field_row("The presidents praised the bilateral relations between the two nations.", "bilateral relations", TOO_GENERAL),
     field_row("The sides vowed to strengthen their partnership and ties.", "partnership", TOO_GENERAL),
     field_row("The two premiers hailed the friendly relations between Laos and Cambodia.", "friendly relations", TOO_GENERAL,

@@ -203,10 +203,12 @@ def ground_field(reading: Reading, field: str) -> str | None:
     lead-in the model adds ('cooperation in training') is dropped first."""
     field = TRAILING.sub("", field.strip()).strip("\"'\u201c\u201d")
     field = _LEAD_IN.sub("", field).strip()
-    if len(field) < 2 or normalise(field) in _GENERIC or countries.canonical(field) is not None:
-        return None  # too general, or a country's name
+    if len(field) < 2 or normalise(field) in _GENERIC:
+        return None  # too general
     if spans := reading.occurrences(field):
-        return _without_verb(reading, field, spans[0])
+        return None if _a_country(reading, field, spans[0]) else _without_verb(reading, field, spans[0])
+    if countries.canonical(field) is not None:
+        return None  # a country's name
     if (other := _spelt_otherwise(reading, field)) is not None:
         return other
     words = field.split()
@@ -217,6 +219,18 @@ def ground_field(reading: Reading, field: str) -> str | None:
     if span is not None and span.score >= 50 and reading.usable(span.start, span.end):
         return field
     return None
+
+
+_PLACE_OR_BODY = frozenset({"GPE", "NORP", "LOC", "ORG"})
+
+
+def _a_country(reading: Reading, field: str, where: tuple[int, int]) -> bool:
+    """The field, at ``where``, is a country's (or a listed body's) name, not a phrase that only
+    mentions one: 'Afghanistan' is, 'construction of highways in Pakistan' is not (its head is no name)."""
+    if countries.canonical(field) is None:
+        return False
+    span = reading.span(*where)
+    return span is None or span.root.ent_type_ in _PLACE_OR_BODY
 
 
 def _spelt_otherwise(reading: Reading, field: str) -> str | None:
