@@ -135,6 +135,13 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
             domains.remove(d)
         seen.add(key)
 
+    # A wording found only inside another listed field's wording is that field again ('trade' only in
+    # 'agricultural trade').
+    for d in list(domains):
+        inside = [span for o in domains if len(o.wording) > len(d.wording) for span in reading.occurrences(o.wording)]
+        if (where := reading.occurrences(d.wording)) and all(any(x <= a and b <= y for x, y in inside) for a, b in where):
+            domains.remove(d)
+
     # A general wording ('joint cooperative efforts') whose examples in the article are fields listed in
     # their own right is an umbrella over them, not another field; a controlled-vocabulary field stays.
     for d in list(domains):
