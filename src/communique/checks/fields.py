@@ -90,8 +90,10 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
     """The fields of cooperation: the model's open answer, each grounded to the article's wording; the
     common fields found in the article (``accepted``) that no listed field covers; the phrases that word
     those more fully; the rest of a list the answers drew two members from; the members of a list that
-    a word for cooperation governs. Refused: a field named
-    only about an earlier event or only in words for who takes part, and an umbrella over listed fields."""
+    a word for cooperation governs. One field is kept for wordings that differ only in 'joint',
+    'bilateral' and the like, and none for a wording found only inside another listed field's. Refused:
+    a field named only about an earlier event or only in words for who takes part, and an umbrella over
+    listed fields."""
     domains: list[DraftDomain] = []
     refused: list[Rejection] = []
     doc = reading.analysis.doc
@@ -137,9 +139,10 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
 
     # A wording found only inside another listed field's wording is that field again ('trade' only in
     # 'agricultural trade').
+    spans_of = {d.wording: reading.occurrences(d.wording) for d in domains}
     for d in list(domains):
-        inside = [span for o in domains if len(o.wording) > len(d.wording) for span in reading.occurrences(o.wording)]
-        if (where := reading.occurrences(d.wording)) and all(any(x <= a and b <= y for x, y in inside) for a, b in where):
+        inside = [span for o in domains if len(o.wording) > len(d.wording) for span in spans_of[o.wording]]
+        if spans_of[d.wording] and all(any(x <= a and b <= y for x, y in inside) for a, b in spans_of[d.wording]):
             domains.remove(d)
 
     # A general wording ('joint cooperative efforts') whose examples in the article are fields listed in

@@ -210,10 +210,9 @@ class Session:
                 done = await asyncio.gather(*(self.backend.acomplete(c.messages, c.response_model, c.params) for c in calls),
                                             return_exceptions=True)
                 late = next((r for r in done if isinstance(r, DeadlineExceeded)), None)
-                outcome = self.settle([r for r in done if not isinstance(r, DeadlineExceeded)])
+                outcome = self.settle([None if isinstance(r, DeadlineExceeded) else r for r in done])
                 if late is not None and not isinstance(outcome, CommuniqueError):
-                    kept = [None if isinstance(r, BaseException) else r for r in done]
-                    outcome = self._late(late, kept, len(calls))
+                    outcome = self._late(late, outcome, len(calls))
             return calls
 
     def _late(self, exc: DeadlineExceeded, answers: list[Completion[Any] | None], asked: int) -> list[Completion[Any] | None] | CommuniqueError:
