@@ -309,6 +309,29 @@ INSIDE = [
 ]
 
 
+#: (article, the model's answers, the fields kept). Two fields joined by 'and' inside a list whose members
+#: commas part are one member of the list, so one field; 'and' before a list's last member is the list's own.
+PAIRS = [
+    row("The envoys will work together on fisheries, ports and shipyards, pilot training and customs.",
+        ["fisheries", "ports", "shipyards", "pilot training", "customs"],
+        ["fisheries", "ports and shipyards", "pilot training", "customs"]),
+    row("Talks covered seed banks and irrigation, soil testing and grain storage.",
+        ["seed banks", "irrigation", "soil testing", "grain storage"],
+        ["seed banks and irrigation", "soil testing and grain storage"]),
+    row("The envoys will work together on fisheries, ports and shipyards.", ["fisheries", "ports", "shipyards"],
+        ["fisheries", "ports", "shipyards"]),
+    row("The envoys agreed on fisheries and ports.", ["fisheries", "ports"], ["fisheries", "ports"]),
+    row("The envoys will work together on fisheries and ports and shipyards, and customs.",
+        ["fisheries", "ports", "shipyards", "customs"], ["fisheries", "ports", "shipyards", "customs"]),
+]
+
+
+@pytest.mark.parametrize(("text", "answers", "kept"), PAIRS)
+def test_a_pair_the_article_lists_as_one_member_is_one_field(text: str, answers: list[str], kept: list[str]) -> None:
+    domains, _ = fields.fields_of(reading(text), answers, [])
+    assert [d.wording for d in domains] == kept
+
+
 @pytest.mark.parametrize(("text", "answers", "kept"), INSIDE)
 def test_a_wording_only_inside_another_listed_field_is_that_field(text: str, answers: list[str], kept: list[str]) -> None:
     domains, _ = fields.fields_of(reading(text), answers, [])
@@ -327,7 +350,7 @@ def test_wordings_that_differ_only_in_doing_it_together_are_one_field(text: str,
 def test_no_sentence_or_name_of_the_tables_is_written_in_the_package() -> None:
     text = package_text()
     runs = four_word_runs(text)
-    tables = {"fields": FIELDS_KEPT + FIELDS_REFUSED + LISTS + JOINT + INSIDE, "speakers": SPEAKERS_FOUND + SPEAKERS_REFUSED}
+    tables = {"fields": FIELDS_KEPT + FIELDS_REFUSED + LISTS + JOINT + INSIDE + PAIRS, "speakers": SPEAKERS_FOUND + SPEAKERS_REFUSED}
     assert all(len(rows) >= 20 for rows in tables.values()), {k: len(v) for k, v in tables.items()}
     for rows in tables.values():
         for p in rows:

@@ -91,7 +91,8 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
     common fields found in the article (``accepted``) that no listed field covers; the phrases that word
     those more fully; the rest of a list the answers drew two members from; the members of a list that
     a word for cooperation governs. One field is kept for wordings that differ only in 'joint',
-    'bilateral' and the like, and none for a wording found only inside another listed field's. Refused:
+    'bilateral' and the like, none for a wording found only inside another listed field's, and one for
+    the two halves of a pair the article lists as one member ('culture and arts'). Refused:
     a field named only about an earlier event or only in words for who takes part, and an umbrella over
     listed fields."""
     domains: list[DraftDomain] = []
@@ -151,7 +152,24 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
         if d.label is DomainLabel.other and umbrella(reading, d.wording, [o.wording for o in domains if o is not d]):
             domains.remove(d)
             refused.append(Rejection(field="domains", value=d.wording, reason=Reason.UMBRELLA))
-    return domains, refused
+    return one_field_per_pair(reading, domains), refused
+
+
+def one_field_per_pair(reading: Reading, domains: list[DraftDomain]) -> list[DraftDomain]:
+    """Fields listed apart that the article gives as one member of a list ('culture and arts' in
+    'foreign language training, military medicine, culture and arts, military sports') are one field,
+    worded as the article words the pair, where the first of them was."""
+    doc = reading.analysis.doc
+    for members in phrases.noun_lists(doc):
+        for a, b in phrases.paired_members(doc, members):
+            halves = [[d for d in domains if any(lo <= s and e <= hi for s, e in reading.occurrences(d.wording))]
+                      for lo, hi in ((a.start, a.end), (b.start, b.end))]
+            if all(halves):
+                wording = reading.text[a.start : b.end]
+                first = min(domains.index(d) for half in halves for d in half)
+                domains = [d for d in domains if not any(d in half for half in halves)]
+                domains.insert(min(first, len(domains)), DraftDomain(label=domain_label(wording), wording=wording))
+    return domains
 
 
 _JOINT = lexicon.words("joint_modifiers")

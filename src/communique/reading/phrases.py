@@ -81,11 +81,39 @@ def noun_lists(doc: Doc) -> list[list[Phrase]]:
         if not all(h.pos_ in ("NOUN", "PROPN") or _split_word(h) for h in heads):
             continue
         spans = list({(s.start, s.end): s for s in (_whole_word(h) if _split_word(h) else _noun_phrase(h) for h in heads)}.values())
-        members = [Phrase(s.text, s.start_char, s.end_char) for s in spans
-                   if len(s) and not any(t.ent_type_ in _NAMED for t in s) and any(t.pos_ == "NOUN" for t in s)]
+        members: list[Phrase] = []
+        for s in spans:
+            if not len(s) or any(t.ent_type_ in _NAMED for t in s) or not any(t.pos_ == "NOUN" for t in s):
+                continue
+            if members and doc.text[members[-1].end : s.start_char].isspace():
+                # Nothing between them: one phrase the parse read as two ('workforce development').
+                members[-1] = Phrase(doc.text[members[-1].start : s.end_char], members[-1].start, s.end_char)
+            else:
+                members.append(Phrase(s.text, s.start_char, s.end_char))
         if len(members) >= 2:
             found.append(members)
     return sorted(found, key=lambda members: members[0].start)
+
+
+def _joined(doc: Doc, a: Phrase, b: Phrase) -> bool:
+    between = doc.text[a.end : b.start]
+    return between.strip().casefold() in ("and", "or") and "," not in between
+
+
+def paired_members(doc: Doc, members: list[Phrase]) -> list[tuple[Phrase, Phrase]]:
+    """The pairs of a list that the list gives as one member: two phrases joined by 'and' (no comma)
+    inside a list whose members commas part ('security, food and water, education and tolerance, and
+    tourism'). The last two members are such a pair only when the whole list is pairs ('training and
+    exercises, education and workforce development'); otherwise 'and' before the last is the list's own."""
+    joined = [_joined(doc, a, b) for a, b in zip(members, members[1:])]
+    n = len(members)
+    pairs = []
+    for i in range(n - 1):
+        if not joined[i] or (i > 0 and joined[i - 1]) or (i + 2 < n and joined[i + 1]):
+            continue  # not joined, or one of three or more joined without commas ('A and B and C')
+        if i + 2 < n or (n >= 4 and n % 2 == 0 and all(joined[0::2])):
+            pairs.append((members[i], members[i + 1]))
+    return pairs
 
 
 _LISTING_VERBS = lexicon.words("listing_verbs")
