@@ -269,6 +269,9 @@ LISTS = [
     field_row("The envoys pledged stronger ties in rowing, chess and archery.", "chess", "archery", (True,)),
     field_row("Their two-day talks focused on forestry and customs.", "forestry", "customs", (True,)),
     field_row("The coast guards vowed to combat smuggling, piracy and illegal fishing.", "piracy", "illegal fishing", (True,)),
+    # ... and so does such a verb through the word for the threat it takes.
+    field_row("The coast guards will tackle the menace of smuggling and piracy off Lome.", "smuggling", "piracy", (True,)),
+    field_row("Both ports will collaborate in the supervision of dredging and pilotage.", "dredging", "pilotage", (False,)),
     # ... a narrower member as well: 'diver training' beside the answer 'training'.
     field_row("Staff training came first. The navies then agreed on cooperation in diver training, hydrography and pilotage.",
         "training", "diver training", (True,)),

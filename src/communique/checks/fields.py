@@ -4,6 +4,7 @@ found in the article, and the refusals (not worded, earlier event, umbrella, who
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from ..pipeline.drafts import DraftDomain
 from ..reading import Reading, candidates, countries, lexicon, nlp, phrases
@@ -12,6 +13,9 @@ from ..schema.v1 import DomainLabel, Rejection
 from .context import THE_MEETING, only_earlier
 from .names import BODY_HEADS, TRAILING, nested, noun_lemma
 from .reasons import Reason
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 _GENERIC = lexicon.words("generic_fields")  # cooperation itself: too general to be a field
 
@@ -55,21 +59,35 @@ def list_rest(reading: Reading, listed: list[str], least: int = 2) -> list[str]:
     return found
 
 
-_COOPERATION = lexicon.words("cooperation_lemmas")
+_COUNTERING = lexicon.words("countering_verbs")
+_COOPERATION = lexicon.words("cooperation_lemmas") | _COUNTERING
 
 
 def cooperation_lists(reading: Reading, listed: list[str]) -> list[str]:
     """The members of each list of noun phrases that a word for cooperation or its areas governs
-    ('cooperation in A, B and C', 'matters covering A, B and C', 'areas which include A and B'): fields,
-    whether or not the answer named them. Members already listed, generic words and 'other ...' are
-    left out."""
+    ('cooperation in A, B and C', 'matters covering A, B and C', 'areas which include A and B'), or a
+    verb of countering a threat, directly ('to counter A and B') or through the word for the threat it
+    takes ('tackling the challenges of A and B'): fields, whether or not the answer named them. Members
+    already listed, generic words and 'other ...' are left out."""
     found: list[str] = []
     doc = reading.analysis.doc
     for members in phrases.noun_lists(doc):
         head = phrases.governor(doc, members)
+        if head is not None and head.lemma_.casefold() not in _COOPERATION and _threat_of(doc, members):
+            head = head.head  # 'challenges' in 'tackling the challenges of A and B': the verb governs
         if head is not None and head.lemma_.casefold() in _COOPERATION:
             found += _new_members(reading, members, [*listed, *found], narrower=True)
     return found
+
+
+def _threat_of(doc: Doc, members: list[phrases.Phrase]) -> bool:
+    """The list is the 'of' complement of a noun that a verb of countering takes as its object: the
+    noun only names the threat ('the menace of A and B'), the list says what it is."""
+    span = doc.char_span(members[0].start, members[0].end, alignment_mode="expand")
+    if span is None or span.root.dep_ != "pobj" or span.root.head.lower_ != "of":
+        return False
+    noun = span.root.head.head
+    return noun.pos_ == "NOUN" and noun.dep_ == "dobj" and noun.head.lemma_.casefold() in _COUNTERING
 
 
 def _new_members(reading: Reading, members: list[phrases.Phrase], listed: list[str], narrower: bool = False) -> list[str]:
