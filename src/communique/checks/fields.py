@@ -118,6 +118,7 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
     doc = reading.analysis.doc
     for raw in answered:
         wording = ground_field(reading, raw)
+        wording = _core(reading, wording) if wording is not None else None
         spans = field_spans(reading, wording) if wording is not None else []
         if wording is None:
             refused.append(Rejection(field="domains", value=raw, reason=Reason.NOT_WORDED))
@@ -265,6 +266,25 @@ def ground_field(reading: Reading, field: str) -> str | None:
     if span is not None and span.score >= 50 and reading.usable(span.start, span.end):
         return field
     return None
+
+
+#: A wording of this many words or more is a clause's worth: the field and where, how or about what.
+LONG_WORDING = 6
+
+
+def _core(reading: Reading, wording: str) -> str:
+    """A long wording's field: the noun phrase before the first modifier a preposition other than 'of'
+    or a participle brings in. 'construction of highways in Pakistan on a build-operate-transfer basis'
+    is 'construction of highways', 'exchange of information on issues related to food safety' is
+    'exchange of information'. A shorter wording is kept as the model gave it."""
+    spans = reading.occurrences(wording)
+    span = reading.span(*spans[0]) if spans and len(wording.split()) >= LONG_WORDING else None
+    if span is None:
+        return wording
+    for t in span[1:]:
+        if (t.dep_ == "prep" and t.lower_ != "of" or t.dep_ == "acl" and t.i > span.root.i) and t.nbor(-1).pos_ in ("NOUN", "PROPN"):
+            return reading.text[span.start_char : t.nbor(-1).idx + len(t.nbor(-1).text)]
+    return wording
 
 
 _PLACE_OR_BODY = frozenset({"GPE", "NORP", "LOC", "ORG"})
