@@ -291,7 +291,7 @@ def test_a_list_that_cooperation_governs_is_a_list_of_fields(text: str, answer: 
 
 
 #: (article, the model's answer, the fields kept). Wordings that differ only in saying the parties do it
-#: together are one field; any other modifier makes another field.
+#: together, or in a last word for cooperation or its areas, are one field; any other modifier makes another.
 JOINT = [
     row("The coast guards agreed on joint drills and bilateral drills off Lome.", ["joint drills", "bilateral drills"],
         ["joint drills"]),
@@ -299,6 +299,11 @@ JOINT = [
         ["mutual audits"]),
     row("The coast guards agreed on joint drills and night drills off Lome.", ["joint drills", "night drills"],
         ["joint drills", "night drills"]),
+    # ... or in a last word for cooperation or its areas.
+    row("The envoys talked about fisheries and about the fisheries sector's debts.", ["fisheries", "fisheries sector"],
+        ["fisheries"]),
+    row("Forestry was discussed, as was forestry cooperation with Benin.", ["forestry", "forestry cooperation"],
+        ["forestry"]),
 ]
 
 

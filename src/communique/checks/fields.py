@@ -59,8 +59,9 @@ def list_rest(reading: Reading, listed: list[str], least: int = 2) -> list[str]:
     return found
 
 
+_COOPERATION_WORDS = lexicon.words("cooperation_lemmas")
 _COUNTERING = lexicon.words("countering_verbs")
-_COOPERATION = lexicon.words("cooperation_lemmas") | _COUNTERING
+_COOPERATION = _COOPERATION_WORDS | _COUNTERING
 
 
 def cooperation_lists(reading: Reading, listed: list[str]) -> list[str]:
@@ -150,7 +151,8 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
         domains += [DraftDomain(label=domain_label(w), wording=w) for w in more(reading, [d.wording for d in domains])
                     if not only_earlier(reading, field_spans(reading, w))]
 
-    # Wordings that differ only in saying the parties do it together are one field: the first stays.
+    # Wordings that differ only in saying the parties do it together, or in a last word for cooperation
+    # or its areas, are one field: the first stays.
     seen: set[str] = set()
     for d in list(domains):
         if (key := _field_key(d.wording)) in seen:
@@ -195,8 +197,12 @@ _JOINT = lexicon.words("joint_modifiers")
 
 
 def _field_key(wording: str) -> str:
-    """The wording without the modifiers that say the parties do it together ('joint', 'bilateral')."""
-    return " ".join(w for w in normalise(wording).split() if w not in _JOINT)
+    """The wording without the modifiers that say the parties do it together ('joint', 'bilateral'), and
+    without a last word for cooperation or its areas ('energy sector', 'energy cooperation': 'energy')."""
+    words = [w for w in normalise(wording).split() if w not in _JOINT]
+    while len(words) > 1 and noun_lemma(words[-1]) in _COOPERATION_WORDS:
+        words.pop()
+    return " ".join(words)
 
 
 #: Heads of a body's name and nouns for the meeting itself, but not those that also name an activity
