@@ -22,7 +22,7 @@ from communique.checks import fields
 from communique.inputs import from_text
 from communique.pipeline.drafts import Draft
 from communique.prompting import get_prompt
-from communique.reading import Reading, read
+from communique.reading import Reading, candidates, read
 from communique.strategies import assisted
 from unfitted import four_word_runs, package_text
 
@@ -402,3 +402,17 @@ def test_a_sentence_without_a_verb_is_dated_too() -> None:
     assert not earlier_event(r, r.text.index("The envoys"))
     domains, _ = fields.fields_of(r, ["fisheries"], [])
     assert [d.wording for d in domains] == ["fisheries"]
+
+
+@pytest.mark.parametrize(("text", "found", "kept"), [
+    ("Envoys of the health alliance met in Apia and agreed on closer cooperation in cyber security.", "health", False),
+    ("Envoys met at the energy dialogue in Apia and agreed on closer cooperation in cyber security.", "energy", False),
+    ("Envoys met in Apia and agreed on closer cooperation in health and cyber security.", "health", True),
+])
+def test_a_common_field_that_only_names_a_body_or_the_meeting_is_not_a_field(text: str, found: str, kept: bool) -> None:
+    r = reading(text)
+    accepted = [m for m in candidates.find_domains(text) if m.wording.casefold() == found]
+    assert accepted, "the lexicon finds the field's word"
+    domains, refused = fields.fields_of(r, ["cyber security"], accepted)
+    assert (found in [d.wording.casefold() for d in domains]) is kept, [d.wording for d in domains]
+    assert kept or found in [x.value.casefold() for x in refused]

@@ -10,8 +10,8 @@ from ..pipeline.drafts import DraftDomain
 from ..reading import Reading, candidates, countries, lexicon, nlp, phrases
 from ..reading.text import normalise
 from ..schema.v1 import DomainLabel, Rejection
-from .context import THE_MEETING, only_earlier
-from .names import BODY_HEADS, TRAILING, nested, noun_lemma
+from .context import only_earlier
+from .names import TRAILING, nested, noun_lemma
 from .reasons import Reason
 
 if TYPE_CHECKING:
@@ -205,9 +205,6 @@ def _field_key(wording: str) -> str:
     return " ".join(words)
 
 
-#: Heads of a body's name and nouns for the meeting itself, but not those that also name an activity
-#: of cooperation ('health services', 'exchange visits').
-_WHO_OR_THE_MEETING = (BODY_HEADS | THE_MEETING) - {"service", "visit"}
 
 
 def _a_body_or_meeting(reading: Reading, wording: str, spans: list[tuple[int, int]]) -> bool:
@@ -215,7 +212,7 @@ def _a_body_or_meeting(reading: Reading, wording: str, spans: list[tuple[int, in
     working group', 'strategic dialogue', 'navy'): who meets, or the meeting, not a field."""
     span = reading.span(*spans[0]) if spans else None
     head = span.root.lemma_.casefold() if span is not None else noun_lemma(wording.split()[-1])
-    return head in _WHO_OR_THE_MEETING
+    return head in phrases.WHO_OR_THE_MEETING
 
 
 def _as_noun_phrase(reading: Reading, found: candidates.DomainCandidate) -> candidates.DomainCandidate:

@@ -169,12 +169,23 @@ def part_of_a_name(doc: Doc, start: int, end: int) -> bool:
                for e in doc.ents if e.label_ in _NAMED)
 
 
+#: Heads of a body's name and nouns for the meeting itself, but not those that also name an activity of
+#: cooperation ('health services', 'exchange visits').
+WHO_OR_THE_MEETING = (lexicon.words("body_heads") | lexicon.words("meeting_nouns")) - {"service", "visit"}
+
+
 def names_who_takes_part(doc: Doc, start: int, end: int) -> bool:
     """The words at ``[start, end)`` are part of a phrase that names who takes part: a possessor ('the
-    health ministers' meeting') or the object of 'between' or 'among' ('talks between the two
-    maritime nations', 'cooperation among their space agencies')."""
+    health ministers' meeting'), the object of 'between' or 'among' ('talks between the two maritime
+    nations', 'cooperation among their space agencies'), or a modifier of a word for a body or for the
+    meeting itself ('the intelligence alliance', 'the defence dialogue')."""
     head = _head_of(doc, start, end)
-    return head is not None and (head.dep_ == "poss" or head.dep_ == "pobj" and head.head.lower_ in _PARTICIPANTS)
+    if head is None:
+        return False
+    span = doc.char_span(start, end, alignment_mode="expand")
+    modifies = (span is not None and head.i != span.root.i and head.lemma_.casefold() in WHO_OR_THE_MEETING
+                and not any(c.dep_ == "conj" for t in span for c in t.children))  # coordinated: a list the parse may misread
+    return modifies or head.dep_ == "poss" or head.dep_ == "pobj" and head.head.lower_ in _PARTICIPANTS
 
 
 def phrase_around(doc: Doc, start: int, end: int) -> Phrase | None:
