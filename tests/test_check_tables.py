@@ -304,6 +304,9 @@ JOINT = [
         ["fisheries"]),
     row("Forestry was discussed, as was forestry cooperation with Benin.", ["forestry", "forestry cooperation"],
         ["forestry"]),
+    # A word for acting together, with or without such a modifier, is no field at all.
+    row("The envoys vowed concerted actions and joint efforts on forestry.", ["concerted actions", "joint efforts", "forestry"],
+        ["forestry"]),
 ]
 
 

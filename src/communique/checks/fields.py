@@ -253,7 +253,7 @@ def ground_field(reading: Reading, field: str) -> str | None:
     lead-in the model adds ('cooperation in training') is dropped first."""
     field = TRAILING.sub("", field.strip()).strip("\"'\u201c\u201d")
     field = _LEAD_IN.sub("", field).strip()
-    if len(field) < 2 or normalise(field) in _GENERIC:
+    if len(field) < 2 or normalise(field) in _GENERIC or _field_key(field) in _GENERIC:
         return None  # too general
     if spans := reading.occurrences(field):
         return None if _a_country(reading, field, spans[0]) else _without_verb(reading, field, spans[0])
