@@ -352,6 +352,22 @@ CORE = [
 ]
 
 
+#: (article, the model's answers, the fields kept). One-word answers the article gives side by side as one
+#: phrase are that phrase; inside a name they are not.
+WORDS = [
+    row("Both navies pledged support for harbour dredging and pilot training.", ["harbour", "dredging", "pilot training"],
+        ["harbour dredging", "pilot training"]),
+    row("The Harbour Dredging Academy hosted the talks, where the navies agreed on harbour safety and dredging.",
+        ["harbour", "dredging"], ["harbour", "dredging"]),
+]
+
+
+@pytest.mark.parametrize(("text", "answers", "kept"), WORDS)
+def test_one_word_answers_the_article_gives_as_one_phrase_are_that_phrase(text: str, answers: list[str], kept: list[str]) -> None:
+    domains, _ = fields.fields_of(reading(text), answers, [])
+    assert [d.wording for d in domains] == kept
+
+
 @pytest.mark.parametrize(("text", "answers", "kept"), CORE)
 def test_a_long_answer_is_cut_to_the_field_it_begins_with(text: str, answers: list[str], kept: list[str]) -> None:
     domains, _ = fields.fields_of(reading(text), answers, [])
@@ -382,7 +398,7 @@ def test_wordings_that_differ_only_in_doing_it_together_are_one_field(text: str,
 def test_no_sentence_or_name_of_the_tables_is_written_in_the_package() -> None:
     text = package_text()
     runs = four_word_runs(text)
-    tables = {"fields": FIELDS_KEPT + FIELDS_REFUSED + LISTS + JOINT + INSIDE + PAIRS + CORE, "speakers": SPEAKERS_FOUND + SPEAKERS_REFUSED}
+    tables = {"fields": FIELDS_KEPT + FIELDS_REFUSED + LISTS + JOINT + INSIDE + PAIRS + CORE + WORDS, "speakers": SPEAKERS_FOUND + SPEAKERS_REFUSED}
     assert all(len(rows) >= 20 for rows in tables.values()), {k: len(v) for k, v in tables.items()}
     for rows in tables.values():
         for p in rows:

@@ -111,7 +111,8 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
     those more fully; the rest of a list the answers drew two members from; the members of a list that
     a word for cooperation governs. One field is kept for wordings that differ only in 'joint',
     'bilateral' and the like, none for a wording found only inside another listed field's, and one for
-    the two halves of a pair the article lists as one member ('culture and arts'). Refused:
+    the two halves of a pair the article lists as one member ('culture and arts'), and one for one-word
+    answers the article gives as one phrase ('defence development'). Refused:
     a field named only about an earlier event or only in words for who takes part, and an umbrella over
     listed fields."""
     domains: list[DraftDomain] = []
@@ -173,7 +174,25 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
         if d.label is DomainLabel.other and umbrella(reading, d.wording, [o.wording for o in domains if o is not d]):
             domains.remove(d)
             refused.append(Rejection(field="domains", value=d.wording, reason=Reason.UMBRELLA))
-    return one_field_per_pair(reading, domains), refused
+    return one_field_per_phrase(reading, one_field_per_pair(reading, domains)), refused
+
+
+def one_field_per_phrase(reading: Reading, domains: list[DraftDomain]) -> list[DraftDomain]:
+    """One-word fields that the article gives side by side as one phrase, outside any name ('defence'
+    and 'development' where the article says 'defence development') are that phrase: the answer split
+    it into its words."""
+    doc = reading.analysis.doc
+    for x, y in [(x, y) for x in domains for y in domains if x is not y and len(x.wording.split()) == len(y.wording.split()) == 1]:
+        if x not in domains or y not in domains:
+            continue
+        spans = [(a, b) for a, b in reading.occurrences(f"{x.wording} {y.wording}")
+                 if not phrases.in_a_name(doc, a, b) and not phrases.part_of_a_name(doc, a, b)]
+        if spans:
+            wording = reading.text[spans[0][0] : spans[0][1]]
+            first = domains.index(x)
+            domains = [d for d in domains if d is not x and d is not y]
+            domains.insert(min(first, len(domains)), DraftDomain(label=domain_label(wording), wording=wording))
+    return domains
 
 
 def one_field_per_pair(reading: Reading, domains: list[DraftDomain]) -> list[DraftDomain]:
