@@ -110,9 +110,10 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
     common fields found in the article (``accepted``) that no listed field covers; the phrases that word
     those more fully; the rest of a list the answers drew two members from; the members of a list that
     a word for cooperation governs. One field is kept for wordings that differ only in 'joint',
-    'bilateral' and the like, none for a wording found only inside another listed field's, and one for
-    the two halves of a pair the article lists as one member ('culture and arts'), and one for one-word
-    answers the article gives as one phrase ('defence development'). Refused:
+    'bilateral' and the like or in a last word for cooperation ('energy sector'), none for a wording
+    found only inside another listed field's, one for the two halves of a pair the article lists as one
+    member ('culture and arts'), and one for one-word answers the article gives as one phrase ('defence
+    development'). A long answer is cut to the field it begins with. Refused:
     a field named only about an earlier event or only in words for who takes part, and an umbrella over
     listed fields."""
     domains: list[DraftDomain] = []
@@ -296,9 +297,9 @@ LONG_WORDING = 6
 
 def _core(reading: Reading, wording: str) -> str:
     """A long wording's field: the noun phrase before the first modifier a preposition other than 'of'
-    or a participle brings in. 'construction of highways in Pakistan on a build-operate-transfer basis'
-    is 'construction of highways', 'exchange of information on issues related to food safety' is
-    'exchange of information'. A shorter wording is kept as the model gave it."""
+    or a participle brings in: 'construction of tram lines in Accra under a state loan' is
+    'construction of tram lines', 'exchange of data on matters related to port safety' is 'exchange of
+    data'. A shorter wording is kept as the model gave it."""
     spans = reading.occurrences(wording)
     span = reading.span(*spans[0]) if spans and len(wording.split()) >= LONG_WORDING else None
     if span is None:
