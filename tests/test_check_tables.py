@@ -332,6 +332,10 @@ PAIRS = [
     row("The envoys will work together on fisheries, ports and shipyards.", ["fisheries", "ports", "shipyards"],
         ["fisheries", "ports", "shipyards"]),
     row("The envoys agreed on fisheries and ports.", ["fisheries", "ports"], ["fisheries", "ports"]),
+    # A field the article also names outside the pair stays a field of its own.
+    row("Training came up first. The envoys will work together on fisheries, ports and pilot training, and customs.",
+        ["training", "fisheries", "ports", "pilot training", "customs"],
+        ["training", "fisheries", "ports and pilot training", "customs"]),
     row("The envoys will work together on fisheries and ports and shipyards, and customs.",
         ["fisheries", "ports", "shipyards", "customs"], ["fisheries", "ports", "shipyards", "customs"]),
 ]

@@ -203,14 +203,19 @@ def one_field_per_pair(reading: Reading, domains: list[DraftDomain]) -> list[Dra
     doc = reading.analysis.doc
     for members in phrases.noun_lists(doc):
         for a, b in phrases.paired_members(doc, members):
-            halves = [[d for d in domains if any(lo <= s and e <= hi for s, e in reading.occurrences(d.wording))]
-                      for lo, hi in ((a.start, a.end), (b.start, b.end))]
+            halves = [[d for d in domains if _only_there(reading, d.wording, m)] for m in (a, b)]
             if all(halves):
                 wording = reading.text[a.start : b.end]
                 first = min(domains.index(d) for half in halves for d in half)
                 domains = [d for d in domains if not any(d in half for half in halves)]
                 domains.insert(min(first, len(domains)), DraftDomain(label=domain_label(wording), wording=wording))
     return domains
+
+
+def _only_there(reading: Reading, wording: str, member: phrases.Phrase) -> bool:
+    """The wording is the list member's, or the article gives it only inside that member."""
+    spans = reading.occurrences(wording)
+    return normalise(wording) == normalise(member.text) or bool(spans) and all(member.start <= s and e <= member.end for s, e in spans)
 
 
 _JOINT = lexicon.words("joint_modifiers")
