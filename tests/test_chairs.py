@@ -138,6 +138,10 @@ CHAIRS_KEPT = [
         "Zielinska", "Paulina Zielinska"),
     row("The Minister of Fisheries, Keoni Kahale, headed the island's side.", "Keoni Kahale", "Keoni Kahale"),
     row("Minister of Fisheries Keoni Kahale headed the island's side.", "Keoni Kahale", "Keoni Kahale"),
+    # Saying what both sides agreed or will do is taking part, not only speaking.
+    row("Ministers Aino Laine and Peeter Tamm agreed that the ferry link would reopen in May.", "Peeter Tamm",
+        "Peeter Tamm"),
+    row("Minister Aino Laine said both sides would meet again in Tartu.", "Aino Laine", "Aino Laine"),
     row("The accord was signed by Ghana's Kofi Mensah and Togo's Ama Lawson.", "Ama Lawson", "Ama Lawson",
         bug="a signatory named after a country's possessive, untitled, whom spaCy misses, is 'not shown to be a person'"),
 ]
@@ -165,6 +169,8 @@ CHAIRS_REFUSED = [
         "Ivo Petrov", MET),
     row("On Wednesday the minister visited Governor Hana Novak in Brno.", "Hana Novak", MET),
     row("\u201cThe door is open,\u201d said Lucia Ferraro, a spokeswoman for the ministry.", "Lucia Ferraro", SPEAKER),
+    # ... and without a quotation, where the sentence tells of nothing but what was said.
+    row("Deputy Minister Lucia Ferraro said the new ferry timetable would take effect in June.", "Lucia Ferraro", SPEAKER),
     row("The dialogue follows a roadmap signed by Presidents Elena Petrova and Ivan Markov in 2019.",
         "Elena Petrova", EARLIER),
     row("Talks resumed on Friday. In 2021, Prime Ministers Jan Novak and Peter Horak had signed a similar accord.",

@@ -90,10 +90,13 @@ def not_leading(reading: Reading, mentions: list[tuple[int, int]]) -> Reason | N
 
 
 def _quoting(reading: Reading, start: int) -> bool:
-    """The sentence at ``start`` quotes someone and tells of nothing else: it holds a quotation and a
-    verb of saying, and no word of meeting, leading or signing outside the quotation."""
+    """The sentence at ``start`` tells of someone saying something and of nothing else: it holds a verb of
+    saying and a quotation, and no word of meeting, leading or signing outside the quotation; or, with
+    no quotation ('X said the talks had been among the priorities'), no word of taking part either
+    ('agreed', 'delegation')."""
     a, b = reading.analysis.sentence_at(start)
-    return any(a <= qa < b or a < qb <= b for qa, qb in reading.quoted) and says(reading, start, SAYING) and not says(reading, start, MEETING)
+    quoted = any(a <= qa < b or a < qb <= b for qa, qb in reading.quoted)
+    return says(reading, start, SAYING) and not says(reading, start, MEETING if quoted else TAKING_PART)
 
 
 def _one_of_the_sides(reading: Reading, mentions: list[tuple[int, int]]) -> bool:
