@@ -85,7 +85,7 @@ def noun_lists(doc: Doc) -> list[list[Phrase]]:
         for s in spans:
             if not len(s) or any(t.ent_type_ in _NAMED for t in s) or not any(t.pos_ == "NOUN" for t in s):
                 continue
-            if members and doc.text[members[-1].end : s.start_char].isspace():
+            if members and doc.text[members[-1].end : s.start_char] == " ":
                 # Nothing between them: one phrase the parse read as two ('workforce development').
                 members[-1] = Phrase(doc.text[members[-1].start : s.end_char], members[-1].start, s.end_char)
             else:
