@@ -91,6 +91,7 @@ COUNTRY = "a country, not a person"
 UNSHOWN = "not shown to be a person: no PERSON entity over the name and no title or rank before it"
 MET = "named only as the one met, visited or called on"
 SPEAKER = "named only as the speaker of quotations"
+REPORTED = "named only as saying something, in sentences that tell of no part in the meeting"
 EARLIER = "named only about another, earlier event"
 
 def row(text: str, answer: str, expected: str, bug: str | None = None) -> object:
@@ -142,6 +143,11 @@ CHAIRS_KEPT = [
     row("Ministers Aino Laine and Peeter Tamm agreed that the ferry link would reopen in May.", "Peeter Tamm",
         "Peeter Tamm"),
     row("Minister Aino Laine said both sides would meet again in Tartu.", "Aino Laine", "Aino Laine"),
+    # ... and so is being welcomed or received, or arriving, where someone else is the one saying it.
+    row("President Amara Kone welcomed Prime Minister Idris Balo to Bamako on Monday. Both plan joint patrols.",
+        "Amara Kone", "Amara Kone"),
+    row("Defence Minister Amara Kone arrived in Bamako on Monday for two days of work, the ministry said.",
+        "Amara Kone", "Amara Kone"),
     row("The accord was signed by Ghana's Kofi Mensah and Togo's Ama Lawson.", "Ama Lawson", "Ama Lawson",
         bug="a signatory named after a country's possessive, untitled, whom spaCy misses, is 'not shown to be a person'"),
 ]
@@ -170,7 +176,7 @@ CHAIRS_REFUSED = [
     row("On Wednesday the minister visited Governor Hana Novak in Brno.", "Hana Novak", MET),
     row("\u201cThe door is open,\u201d said Lucia Ferraro, a spokeswoman for the ministry.", "Lucia Ferraro", SPEAKER),
     # ... and without a quotation, where the sentence tells of nothing but what was said.
-    row("Deputy Minister Lucia Ferraro said the new ferry timetable would take effect in June.", "Lucia Ferraro", SPEAKER),
+    row("Deputy Minister Lucia Ferraro said the new ferry timetable would start in June.", "Lucia Ferraro", REPORTED),
     row("The dialogue follows a roadmap signed by Presidents Elena Petrova and Ivan Markov in 2019.",
         "Elena Petrova", EARLIER),
     row("Talks resumed on Friday. In 2021, Prime Ministers Jan Novak and Peter Horak had signed a similar accord.",

@@ -350,6 +350,9 @@ CORE = [
         ["training of pilots operating from the new coastal airfields"], ["training of pilots"]),
     row("Both sides will expand the training of pilots for gliders.", ["training of pilots for gliders"],
         ["training of pilots for gliders"]),
+    row("Both navies pledged joint cooperation against smuggling along the coast of the gulf.",
+        ["joint cooperation against smuggling along the coast of the gulf"],
+        ["joint cooperation against smuggling along the coast of the gulf"]),
     row("They agreed on the prevention and control of animal and plant diseases and pests.",
         ["prevention and control of animal and plant diseases and pests"],
         ["prevention and control of animal and plant diseases and pests"]),
@@ -363,6 +366,9 @@ WORDS = [
         ["harbour dredging", "pilot training"]),
     row("The Harbour Dredging Academy hosted the talks, where the navies agreed on harbour safety and dredging.",
         ["harbour", "dredging"], ["harbour", "dredging"]),
+    # Both words also named apart: two fields, whatever else the article says.
+    row("They agreed on cooperation in forestry, pilotage and customs. They also discussed forestry pilotage.",
+        ["forestry", "pilotage", "customs"], ["forestry", "pilotage", "customs"]),
 ]
 
 
@@ -431,6 +437,8 @@ def test_a_sentence_without_a_verb_is_dated_too() -> None:
     ("Envoys of the health alliance met in Apia and agreed on closer cooperation in cyber security.", "health", False),
     ("Envoys met at the energy dialogue in Apia and agreed on closer cooperation in cyber security.", "energy", False),
     ("Envoys met in Apia and agreed on closer cooperation in health and cyber security.", "health", True),
+    ("Envoys met in Apia, signed an energy treaty and agreed on closer cooperation in cyber security.", "energy", True),
+    ("Envoys met in Apia, set up a health council and agreed on closer cooperation in cyber security.", "health", True),
 ])
 def test_a_common_field_that_only_names_a_body_or_the_meeting_is_not_a_field(text: str, found: str, kept: bool) -> None:
     r = reading(text)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..pipeline.drafts import DraftChair, DraftParty
-from ..reading import Reading, countries, nlp
+from ..reading import Reading, countries, lexicon, nlp
 from ..reading.text import TITLES, cuts_a_word
 from .context import COUNTERPART, LEADING, MEETING, SAYING, TAKING_PART, demoted, earlier_event, inside_entity, leading_role, says
 from .names import TRAILING, full_name, function_word, owner_before, person_problem, same_office, same_person, strip_title, title_in
@@ -78,25 +78,44 @@ def _titled(reading: Reading, start: int, end: int) -> bool:
 
 def not_leading(reading: Reading, mentions: list[tuple[int, int]]) -> Reason | None:
     """Why the article shows this person in no leading role, or None. It shows it only by evidence: every
-    mention is in a sentence about an earlier event, or names the person as the one met, visited or
-    called on. Where nothing shows that, the model's answer stands."""
+    mention is in a sentence about an earlier event, names the person as the one met, visited or called
+    on, or only quotes or reports what they said. Where nothing shows that, the model's answer stands."""
     if mentions and all(earlier_event(reading, a) for a, _ in mentions):
         return Reason.EARLIER_EVENT
     if mentions and all(demoted(reading, a, b) or earlier_event(reading, a) for a, b in mentions):
         return Reason.ONLY_MET
     if mentions and all(_quoting(reading, a) for a, _ in mentions) and not _one_of_the_sides(reading, mentions):
         return Reason.ONLY_SPEAKER
+    if mentions and all(_quoting(reading, a) or _reporting(reading, a, b) for a, b in mentions) and not _one_of_the_sides(reading, mentions):
+        return Reason.ONLY_REPORTED
     return None
 
 
 def _quoting(reading: Reading, start: int) -> bool:
-    """The sentence at ``start`` tells of someone saying something and of nothing else: it holds a verb of
-    saying and a quotation, and no word of meeting, leading or signing outside the quotation; or, with
-    no quotation ('X said the talks had been among the priorities'), no word of taking part either
-    ('agreed', 'delegation')."""
+    """The sentence at ``start`` quotes someone and tells of nothing else: it holds a quotation and a
+    verb of saying, and no word of meeting, leading or signing outside the quotation."""
     a, b = reading.analysis.sentence_at(start)
-    quoted = any(a <= qa < b or a < qb <= b for qa, qb in reading.quoted)
-    return says(reading, start, SAYING) and not says(reading, start, MEETING if quoted else TAKING_PART)
+    return any(a <= qa < b or a < qb <= b for qa, qb in reading.quoted) and says(reading, start, SAYING) and not says(reading, start, MEETING)
+
+
+_SPEECH_VERBS = lexicon.words("speech_verbs")
+
+
+def _reporting(reading: Reading, start: int, end: int) -> bool:
+    """The mention at [start, end) is the subject of a verb of saying that reports a clause ('X said
+    the timetable would take effect in June'), in a sentence with no word of taking part (meeting,
+    leading, signing, 'agreed', 'delegation'): it tells only what the person said."""
+    span = reading.span(start, end)
+    if span is None:
+        return False
+    name = span.root
+    while name.dep_ in ("compound", "flat") and name.head.i != name.i:
+        name = name.head  # a first name alone: the name it begins
+    if name.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    verb = name.head
+    return (verb.lemma_.casefold() in _SPEECH_VERBS and any(c.dep_ == "ccomp" for c in verb.children)
+            and not says(reading, start, TAKING_PART))
 
 
 def _one_of_the_sides(reading: Reading, mentions: list[tuple[int, int]]) -> bool:

@@ -179,19 +179,24 @@ def fields_of(reading: Reading, answered: list[str], accepted: list[candidates.D
 
 
 def one_field_per_phrase(reading: Reading, domains: list[DraftDomain]) -> list[DraftDomain]:
-    """One-word fields that the article gives side by side as one phrase, outside any name ('defence'
-    and 'development' where the article says 'defence development') are that phrase: the answer split
-    it into its words."""
+    """One-word fields that the article gives side by side as one phrase, outside any name, where it
+    gives one of the two words nowhere else ('defence' and 'development' where the article says
+    'defence development', and 'development' only there), are that phrase: the answer split it into its
+    words. Phrases are taken in the article's order."""
     doc = reading.analysis.doc
-    for x, y in [(x, y) for x in domains for y in domains if x is not y and len(x.wording.split()) == len(y.wording.split()) == 1]:
-        if x not in domains or y not in domains:
-            continue
-        spans = [(a, b) for a, b in reading.occurrences(f"{x.wording} {y.wording}")
-                 if not phrases.in_a_name(doc, a, b) and not phrases.part_of_a_name(doc, a, b)]
-        if spans:
-            wording = reading.text[spans[0][0] : spans[0][1]]
+    words = [d for d in domains if len(d.wording.split()) == 1]
+    found = []
+    for x in words:
+        for y in words:
+            spans = [(a, b) for a, b in reading.occurrences(f"{x.wording} {y.wording}")
+                     if x is not y and not phrases.in_a_name(doc, a, b) and not phrases.part_of_a_name(doc, a, b)]
+            if spans and any(all(any(a <= s and e <= b for a, b in spans) for s, e in reading.occurrences(w.wording)) for w in (x, y)):
+                found.append((spans[0], x, y))
+    for (a, b), x, y in sorted(found, key=lambda f: f[0]):
+        if x in domains and y in domains:
             first = domains.index(x)
             domains = [d for d in domains if d is not x and d is not y]
+            wording = reading.text[a:b]
             domains.insert(min(first, len(domains)), DraftDomain(label=domain_label(wording), wording=wording))
     return domains
 
@@ -200,22 +205,21 @@ def one_field_per_pair(reading: Reading, domains: list[DraftDomain]) -> list[Dra
     """Fields listed apart that the article gives as one member of a list ('culture and arts' in
     'foreign language training, military medicine, culture and arts, military sports') are one field,
     worded as the article words the pair, where the first of them was."""
-    doc = reading.analysis.doc
-    for members in phrases.noun_lists(doc):
-        for a, b in phrases.paired_members(doc, members):
-            halves = [[d for d in domains if _only_there(reading, d.wording, m)] for m in (a, b)]
-            if all(halves):
-                wording = reading.text[a.start : b.end]
-                first = min(domains.index(d) for half in halves for d in half)
-                domains = [d for d in domains if not any(d in half for half in halves)]
-                domains.insert(min(first, len(domains)), DraftDomain(label=domain_label(wording), wording=wording))
+    pairs = [pair for members in phrases.noun_lists(reading.analysis.doc) for pair in phrases.paired_members(reading.text, members)]
+    if not pairs:
+        return domains
+    spans_of = {d.wording: reading.occurrences(d.wording) for d in domains}
+    for a, b in pairs:
+        # The fields the article gives only inside each half (or only as the half itself).
+        halves = [[d for d in domains if spans_of[d.wording] and all(m.start <= s and e <= m.end for s, e in spans_of[d.wording])]
+                  for m in (a, b)]
+        if all(halves):
+            wording = reading.text[a.start : b.end]
+            first = min(domains.index(d) for half in halves for d in half)
+            domains = [d for d in domains if not any(d in half for half in halves)]
+            domains.insert(min(first, len(domains)), DraftDomain(label=domain_label(wording), wording=wording))
+            spans_of[wording] = reading.occurrences(wording)
     return domains
-
-
-def _only_there(reading: Reading, wording: str, member: phrases.Phrase) -> bool:
-    """The wording is the list member's, or the article gives it only inside that member."""
-    spans = reading.occurrences(wording)
-    return normalise(wording) == normalise(member.text) or bool(spans) and all(member.start <= s and e <= member.end for s, e in spans)
 
 
 _JOINT = lexicon.words("joint_modifiers")
@@ -304,14 +308,17 @@ def _core(reading: Reading, wording: str) -> str:
     """A long wording's field: the noun phrase before the first modifier a preposition other than 'of'
     or a participle brings in: 'construction of tram lines in Accra under a state loan' is
     'construction of tram lines', 'exchange of data on matters related to port safety' is 'exchange of
-    data'. A shorter wording is kept as the model gave it."""
+    data'. A shorter wording is kept as the model gave it, and so is one whose cut would leave a single
+    word or a word for cooperation itself ('joint cooperation against ...')."""
     spans = reading.occurrences(wording)
     span = reading.span(*spans[0]) if spans and len(wording.split()) >= LONG_WORDING else None
     if span is None:
         return wording
     for t in span[1:]:
         if (t.dep_ == "prep" and t.lower_ != "of" or t.dep_ == "acl" and t.i > span.root.i) and t.nbor(-1).pos_ in ("NOUN", "PROPN"):
-            return reading.text[span.start_char : t.nbor(-1).idx + len(t.nbor(-1).text)]
+            core = reading.text[span.start_char : t.nbor(-1).idx + len(t.nbor(-1).text)]
+            # A bare word or a word for cooperation itself ('cooperation against ...') is no field's core.
+            return wording if len(core.split()) < 2 or _field_key(core) in _GENERIC else core
     return wording
 
 

@@ -39,6 +39,7 @@ class Reason(StrEnum):
     # -- chairs: a leading role -------------------------------------------------------------------
     ONLY_MET = "named only as the one met, visited or called on"
     ONLY_SPEAKER = "named only as the speaker of quotations"
+    ONLY_REPORTED = "named only as saying something, in sentences that tell of no part in the meeting"
     NOT_SAID_TO_CHAIR = "the article does not say this person chaired or led the meeting"
 
     # -- fields of cooperation --------------------------------------------------------------------

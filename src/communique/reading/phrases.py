@@ -74,6 +74,7 @@ def _whole_word(token: Token) -> Span:
 def noun_lists(doc: Doc) -> list[list[Phrase]]:
     """Each coordination of two or more noun phrases, as its members, in the article's order."""
     found: list[list[Phrase]] = []
+    text = doc.text  # spaCy builds it anew on each read
     for token in doc:
         if token.dep_ == "conj" or token.dep_ in _MODIFIERS or not any(c.dep_ == "conj" for c in token.children):
             continue
@@ -85,9 +86,9 @@ def noun_lists(doc: Doc) -> list[list[Phrase]]:
         for s in spans:
             if not len(s) or any(t.ent_type_ in _NAMED for t in s) or not any(t.pos_ == "NOUN" for t in s):
                 continue
-            if members and doc.text[members[-1].end : s.start_char] == " ":
+            if members and text[members[-1].end : s.start_char] == " ":
                 # Nothing between them: one phrase the parse read as two ('workforce development').
-                members[-1] = Phrase(doc.text[members[-1].start : s.end_char], members[-1].start, s.end_char)
+                members[-1] = Phrase(text[members[-1].start : s.end_char], members[-1].start, s.end_char)
             else:
                 members.append(Phrase(s.text, s.start_char, s.end_char))
         if len(members) >= 2:
@@ -95,17 +96,17 @@ def noun_lists(doc: Doc) -> list[list[Phrase]]:
     return sorted(found, key=lambda members: members[0].start)
 
 
-def _joined(doc: Doc, a: Phrase, b: Phrase) -> bool:
-    between = doc.text[a.end : b.start]
+def _joined(text: str, a: Phrase, b: Phrase) -> bool:
+    between = text[a.end : b.start]
     return between.strip().casefold() in ("and", "or") and "," not in between
 
 
-def paired_members(doc: Doc, members: list[Phrase]) -> list[tuple[Phrase, Phrase]]:
+def paired_members(text: str, members: list[Phrase]) -> list[tuple[Phrase, Phrase]]:
     """The pairs of a list that the list gives as one member: two phrases joined by 'and' (no comma)
     inside a list whose members commas part ('security, food and water, education and tolerance, and
     tourism'). The last two members are such a pair only when the whole list is pairs ('training and
     exercises, education and workforce development'); otherwise 'and' before the last is the list's own."""
-    joined = [_joined(doc, a, b) for a, b in zip(members, members[1:])]
+    joined = [_joined(text, a, b) for a, b in zip(members, members[1:])]
     n = len(members)
     pairs = []
     for i in range(n - 1):
@@ -172,18 +173,22 @@ def part_of_a_name(doc: Doc, start: int, end: int) -> bool:
 #: Heads of a body's name and nouns for the meeting itself, but not those that also name an activity of
 #: cooperation ('health services', 'exchange visits').
 WHO_OR_THE_MEETING = (lexicon.words("body_heads") | lexicon.words("meeting_nouns")) - {"service", "visit"}
+#: ... less the things the sides make, sign or fund ('a trade agreement'): a field word before one of
+#: these says what the thing is about.
+_WHO_MEETS = WHO_OR_THE_MEETING - lexicon.words("instrument_heads")
 
 
 def names_who_takes_part(doc: Doc, start: int, end: int) -> bool:
     """The words at ``[start, end)`` are part of a phrase that names who takes part: a possessor ('the
     health ministers' meeting'), the object of 'between' or 'among' ('talks between the two maritime
     nations', 'cooperation among their space agencies'), or a modifier of a word for a body or for the
-    meeting itself ('the intelligence alliance', 'the defence dialogue')."""
+    meeting itself ('the intelligence alliance', 'the defence dialogue') that is not the object of a
+    verb (what is set up or signed: 'set up a cybersecurity institute')."""
     head = _head_of(doc, start, end)
     if head is None:
         return False
     span = doc.char_span(start, end, alignment_mode="expand")
-    modifies = (span is not None and head.i != span.root.i and head.lemma_.casefold() in WHO_OR_THE_MEETING
+    modifies = (span is not None and head.i != span.root.i and head.lemma_.casefold() in _WHO_MEETS and head.dep_ != "dobj"
                 and not any(c.dep_ == "conj" for t in span for c in t.children))  # coordinated: a list the parse may misread
     return modifies or head.dep_ == "poss" or head.dep_ == "pobj" and head.head.lower_ in _PARTICIPANTS
 
