@@ -372,32 +372,16 @@ WORDS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "answers", "kept"), WORDS)
-def test_one_word_answers_the_article_gives_as_one_phrase_are_that_phrase(text: str, answers: list[str], kept: list[str]) -> None:
-    domains, _ = fields.fields_of(reading(text), answers, [])
-    assert [d.wording for d in domains] == kept
-
-
-@pytest.mark.parametrize(("text", "answers", "kept"), CORE)
-def test_a_long_answer_is_cut_to_the_field_it_begins_with(text: str, answers: list[str], kept: list[str]) -> None:
-    domains, _ = fields.fields_of(reading(text), answers, [])
-    assert [d.wording for d in domains] == kept
-
-
-@pytest.mark.parametrize(("text", "answers", "kept"), PAIRS)
-def test_a_pair_the_article_lists_as_one_member_is_one_field(text: str, answers: list[str], kept: list[str]) -> None:
-    domains, _ = fields.fields_of(reading(text), answers, [])
-    assert [d.wording for d in domains] == kept
-
-
 @pytest.mark.parametrize(("text", "answers", "kept"), INSIDE)
 def test_a_wording_only_inside_another_listed_field_is_that_field(text: str, answers: list[str], kept: list[str]) -> None:
     domains, _ = fields.fields_of(reading(text), answers, [])
     assert [d.wording for d in domains][: len(kept)] == kept, [d.wording for d in domains]
 
 
-@pytest.mark.parametrize(("text", "answers", "kept"), JOINT)
-def test_wordings_that_differ_only_in_doing_it_together_are_one_field(text: str, answers: list[str], kept: list[str]) -> None:
+@pytest.mark.parametrize(("text", "answers", "kept"), JOINT + PAIRS + WORDS + CORE)
+def test_the_fields_kept_are_one_per_field_as_each_table_says(text: str, answers: list[str], kept: list[str]) -> None:
+    # JOINT: wordings that differ only in doing it together; PAIRS: a pair listed as one member; WORDS:
+    # one-word answers the article gives as one phrase; CORE: a long answer cut to its field.
     domains, _ = fields.fields_of(reading(text), answers, [])
     assert [d.wording for d in domains] == kept
 

@@ -53,7 +53,7 @@ def list_rest(reading: Reading, listed: list[str], least: int = 2) -> list[str]:
     power, coal and new energy' answered without 'oil'). Members already listed, generic words and
     'other ...' are left out."""
     found: list[str] = []
-    for members in phrases.noun_lists(reading.analysis.doc):
+    for members in reading.noun_lists:
         if sum(any(_same_field(m.text, w) for w in listed) for m in members) >= least:
             found += _new_members(reading, members, [*listed, *found])
     return found
@@ -72,7 +72,7 @@ def cooperation_lists(reading: Reading, listed: list[str]) -> list[str]:
     already listed, generic words and 'other ...' are left out."""
     found: list[str] = []
     doc = reading.analysis.doc
-    for members in phrases.noun_lists(doc):
+    for members in reading.noun_lists:
         head = phrases.governor(doc, members)
         if head is not None and head.lemma_.casefold() not in _COOPERATION and _threat_of(doc, members):
             head = head.head  # 'challenges' in 'tackling the challenges of A and B': the verb governs
@@ -184,20 +184,16 @@ def one_field_per_phrase(reading: Reading, domains: list[DraftDomain]) -> list[D
     'defence development', and 'development' only there), are that phrase: the answer split it into its
     words. Phrases are taken in the article's order."""
     doc = reading.analysis.doc
-    words = [d for d in domains if len(d.wording.split()) == 1]
+    words = {d.wording: reading.occurrences(d.wording) for d in domains if len(d.wording.split()) == 1}
     found = []
-    for x in words:
-        for y in words:
-            spans = [(a, b) for a, b in reading.occurrences(f"{x.wording} {y.wording}")
-                     if x is not y and not phrases.in_a_name(doc, a, b) and not phrases.part_of_a_name(doc, a, b)]
-            if spans and any(all(any(a <= s and e <= b for a, b in spans) for s, e in reading.occurrences(w.wording)) for w in (x, y)):
-                found.append((spans[0], x, y))
-    for (a, b), x, y in sorted(found, key=lambda f: f[0]):
-        if x in domains and y in domains:
-            first = domains.index(x)
-            domains = [d for d in domains if d is not x and d is not y]
-            wording = reading.text[a:b]
-            domains.insert(min(first, len(domains)), DraftDomain(label=domain_label(wording), wording=wording))
+    for x, y in ((x, y) for x in words for y in words if x != y):
+        spans = [(a, b) for a, b in reading.occurrences(f"{x} {y}") if not phrases.in_a_name(doc, a, b) and not phrases.part_of_a_name(doc, a, b)]
+        if spans and any(all(any(a <= s and e <= b for a, b in spans) for s, e in words[w]) for w in (x, y)):
+            found.append((spans[0], x, y))
+    for (a, b), x, y in sorted(found):
+        parts = [d for d in domains if d.wording in (x, y)]
+        if len(parts) == 2:
+            domains = _merged(domains, parts, reading.text[a:b])
     return domains
 
 
@@ -205,7 +201,7 @@ def one_field_per_pair(reading: Reading, domains: list[DraftDomain]) -> list[Dra
     """Fields listed apart that the article gives as one member of a list ('culture and arts' in
     'foreign language training, military medicine, culture and arts, military sports') are one field,
     worded as the article words the pair, where the first of them was."""
-    pairs = [pair for members in phrases.noun_lists(reading.analysis.doc) for pair in phrases.paired_members(reading.text, members)]
+    pairs = [pair for members in reading.noun_lists for pair in phrases.paired_members(reading.text, members)]
     if not pairs:
         return domains
     spans_of = {d.wording: reading.occurrences(d.wording) for d in domains}
@@ -215,11 +211,17 @@ def one_field_per_pair(reading: Reading, domains: list[DraftDomain]) -> list[Dra
                   for m in (a, b)]
         if all(halves):
             wording = reading.text[a.start : b.end]
-            first = min(domains.index(d) for half in halves for d in half)
-            domains = [d for d in domains if not any(d in half for half in halves)]
-            domains.insert(min(first, len(domains)), DraftDomain(label=domain_label(wording), wording=wording))
+            domains = _merged(domains, halves[0] + halves[1], wording)
             spans_of[wording] = reading.occurrences(wording)
     return domains
+
+
+def _merged(domains: list[DraftDomain], parts: list[DraftDomain], wording: str) -> list[DraftDomain]:
+    """``domains`` with ``parts`` made one field worded ``wording``, where the first of them was."""
+    first = min(domains.index(d) for d in parts)
+    kept = [d for d in domains if not any(d is p for p in parts)]
+    kept.insert(min(first, len(kept)), DraftDomain(label=domain_label(wording), wording=wording))
+    return kept
 
 
 _JOINT = lexicon.words("joint_modifiers")
@@ -232,8 +234,6 @@ def _field_key(wording: str) -> str:
     while len(words) > 1 and noun_lemma(words[-1]) in _COOPERATION_WORDS:
         words.pop()
     return " ".join(words)
-
-
 
 
 def _a_body_or_meeting(reading: Reading, wording: str, spans: list[tuple[int, int]]) -> bool:

@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..pipeline.grounding import Grounder
-from . import candidates, components, countries, guard, nlp, patterns
+from . import candidates, components, countries, guard, nlp, patterns, phrases
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
@@ -44,6 +44,12 @@ class Reading:
         from ..checks.names import people_in  # the checks read the article through this class
 
         return people_in(self)
+
+    @cached_property
+    def noun_lists(self) -> list[list[phrases.Phrase]]:
+        """Each list of noun phrases the article gives (:func:`phrases.noun_lists`), read once for the
+        several field rules that look at them."""
+        return phrases.noun_lists(self.analysis.doc)
 
     @cached_property
     def quoted(self) -> list[tuple[int, int]]:
